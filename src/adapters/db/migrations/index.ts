@@ -1,0 +1,14 @@
+/**
+ * Migrations, in order. Each is written once for both databases with Kysely's schema builder;
+ * where the dialects differ (identity columns, timestamp type, triggers) the helpers say so.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../schema.js';
+import { m001Foundation } from './001-foundation.js';
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  const all: Record<string, Migration> = {
+    '001-foundation': m001Foundation(dialect),
+  };
+  return { getMigrations: async () => all };
+}

@@ -1,0 +1,174 @@
+/**
+ * Table types for Kysely. Timestamps are ISO 8601 strings in SQLite and `timestamptz` in
+ * PostgreSQL (returned as `Date`); repositories turn both into ISO strings with `toIso`.
+ * Flags are integers 0/1 on both, since better-sqlite3 cannot bind booleans.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<string | Date, string, string>;
+type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
+
+export interface OrgUnitsTable {
+  id: Generated<number>;
+  code: string;
+  slug: string;
+  name_vi: string;
+  name_en: string;
+  type_code: string;
+  parent_id: number | null;
+  path: string;
+  depth: number;
+  status: string;
+  merged_into_id: number | null;
+  opened_on: string;
+  ended_on: string | null;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  opening_hours: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  description_vi: string | null;
+  description_en: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrgEventsTable {
+  id: Generated<number>;
+  unit_id: number;
+  kind: string;
+  effective_date: string;
+  data: string;
+  note: string | null;
+  actor_id: number | null;
+  recorded_at: Timestamp;
+}
+
+export interface LibraryGroupsTable {
+  id: Generated<number>;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description: string | null;
+  created_at: Timestamp;
+}
+
+export interface LibraryGroupMembersTable {
+  group_id: number;
+  unit_id: number;
+}
+
+export interface UnitSettingsTable {
+  unit_id: number;
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+export interface RolesTable {
+  id: Generated<number>;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  builtin: number;
+}
+
+export interface RolePermissionsTable {
+  role_id: number;
+  permission: string;
+}
+
+export interface StaffUsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string;
+  home_unit_id: number | null;
+  status: string;
+  locale: string | null;
+  failed_logins: Generated<number>;
+  locked_until: NullableTimestamp;
+  password_changed_at: Timestamp;
+  last_login_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GrantsTable {
+  id: Generated<number>;
+  user_id: number;
+  role_id: number;
+  unit_id: number;
+  scope: string;
+  created_at: Timestamp;
+  created_by: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  token_prefix: string;
+  role_id: number;
+  unit_id: number;
+  scope: string;
+  created_at: Timestamp;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_id: number | null;
+  actor_label: string;
+  action: string;
+  unit_id: number | null;
+  target_type: string;
+  target_id: string | null;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+  ip: string | null;
+}
+
+export interface Database {
+  org_units: OrgUnitsTable;
+  org_events: OrgEventsTable;
+  library_groups: LibraryGroupsTable;
+  library_group_members: LibraryGroupMembersTable;
+  unit_settings: UnitSettingsTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  staff_users: StaffUsersTable;
+  grants: GrantsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** ISO 8601 string from what either driver returns for a timestamp column. */
+export function toIso(v: string | Date): string;
+export function toIso(v: string | Date | null): string | null;
+export function toIso(v: string | Date | null): string | null {
+  if (v === null) return null;
+  return v instanceof Date ? v.toISOString() : v;
+}

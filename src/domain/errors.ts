@@ -1,0 +1,99 @@
+/**
+ * The one catalogue of error codes. Every error a user or a client can see has a stable code here,
+ * an HTTP status, and a message in both languages under `error.<CODE>` in the i18n catalogue.
+ * The HTTP layer maps `AppError` to JSON or HTML in one place (`http/plugins/errors.ts`).
+ */
+export const ERRORS = {
+  // generic
+  VALIDATION: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INTERNAL: 500,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  // authentication and authorisation
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_ACCOUNT_LOCKED: 423,
+  AUTH_ACCOUNT_DISABLED: 403,
+  AUTH_SESSION_EXPIRED: 401,
+  AUTH_TOKEN_INVALID: 401,
+  AUTH_PASSWORD_WEAK: 400,
+  AUTH_PASSWORD_MISMATCH: 400,
+  CSRF_INVALID: 403,
+  PERMISSION_DENIED: 403,
+  // org tree
+  ORG_UNIT_NOT_FOUND: 404,
+  ORG_CODE_TAKEN: 409,
+  ORG_SLUG_TAKEN: 409,
+  ORG_CODE_INVALID: 400,
+  ORG_SLUG_INVALID: 400,
+  ORG_TYPE_UNKNOWN: 400,
+  ORG_PARENT_REQUIRED: 400,
+  ORG_PARENT_CLOSED: 409,
+  ORG_MOVE_CYCLE: 409,
+  ORG_MERGE_SELF: 409,
+  ORG_MERGE_TARGET_CLOSED: 409,
+  ORG_MERGE_INTO_DESCENDANT: 409,
+  ORG_UNIT_CLOSED: 409,
+  ORG_CLOSE_HAS_CHILDREN: 409,
+  ORG_ROOT_IMMUTABLE: 409,
+  ORG_EVENT_BEFORE_CREATION: 409,
+  ORG_EVENT_IN_FUTURE: 400,
+  ORG_DATE_INVALID: 400,
+  ORG_STALE_VERSION: 409,
+  ORG_IMPORT_INVALID: 400,
+  ORG_SETTING_UNKNOWN: 400,
+  ORG_SETTING_INVALID: 400,
+  ORG_GROUP_CODE_TAKEN: 409,
+  ORG_GROUP_NOT_FOUND: 404,
+  // staff
+  STAFF_USER_NOT_FOUND: 404,
+  STAFF_USERNAME_TAKEN: 409,
+  STAFF_USERNAME_INVALID: 400,
+  STAFF_ROLE_NOT_FOUND: 404,
+  STAFF_GRANT_NOT_FOUND: 404,
+  STAFF_GRANT_EXISTS: 409,
+  STAFF_GRANT_EXCEEDS_OWN: 403,
+  STAFF_SCOPE_INVALID: 400,
+  STAFF_CANNOT_DISABLE_SELF: 409,
+  STAFF_TOKEN_NOT_FOUND: 404,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Parameters interpolated into the message (`{code}` in the catalogue text). */
+export type ErrorParams = Record<string, string | number>;
+
+/**
+ * An expected failure with a stable code. Thrown by use cases and domain rules; never carries
+ * anything secret in `params`, since they are shown to the user.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly params: ErrorParams;
+  /** Per-field or per-row problems, e.g. from a form or a CSV import. */
+  readonly details: readonly FieldProblem[] | undefined;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}, details?: readonly FieldProblem[]) {
+    super(`${code}${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''}`);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code];
+    this.params = params;
+    this.details = details;
+  }
+}
+
+/** One problem with one input field (or one row of a batch). */
+export interface FieldProblem {
+  field: string;
+  code: ErrorCode;
+  params?: ErrorParams;
+  row?: number;
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

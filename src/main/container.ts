@@ -1,0 +1,65 @@
+/**
+ * The composition root: builds the database, adapters and use cases from the configuration.
+ * No module-level singletons; tests build their own container with their own database.
+ */
+import { openDatabase, migrate, type DatabaseHandle } from '../adapters/db/database.js';
+import { createStore } from '../adapters/db/store.js';
+import { argon2Hasher, type Argon2Options } from '../adapters/crypto/argon2.js';
+import type { Clock, PasswordHasher, Store } from '../app/ports.js';
+import { OrgService } from '../app/org.service.js';
+import { StaffService } from '../app/staff.service.js';
+import { AuthService, type AuthPolicy } from '../app/auth.service.js';
+import { AuditService } from '../app/audit.service.js';
+import { OrgTransferService } from '../app/org-transfer.service.js';
+import { ensureBuiltinRoles } from '../app/setup.service.js';
+
+export interface Services {
+  org: OrgService;
+  orgTransfer: OrgTransferService;
+  staff: StaffService;
+  auth: AuthService;
+  audit: AuditService;
+}
+
+export interface Container {
+  handle: DatabaseHandle;
+  store: Store;
+  clock: Clock;
+  hasher: PasswordHasher;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface ContainerOptions {
+  databaseUrl: string;
+  clock?: Clock;
+  /** Cheaper argon2id parameters for tests; production uses the defaults. */
+  argon2?: Argon2Options;
+  authPolicy?: Partial<AuthPolicy>;
+  poolSize?: number;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export async function createContainer(opts: ContainerOptions): Promise<Container> {
+  const handle = openDatabase({ url: opts.databaseUrl, poolSize: opts.poolSize });
+  try {
+    await migrate(handle);
+    const store = createStore(handle);
+    await ensureBuiltinRoles(store);
+    const clock = opts.clock ?? systemClock;
+    const hasher = argon2Hasher(opts.argon2);
+    const org = new OrgService({ store, clock });
+    const services: Services = {
+      org,
+      orgTransfer: new OrgTransferService({ store, clock, org }),
+      staff: new StaffService({ store, clock, hasher }),
+      auth: new AuthService({ store, clock, hasher, policy: opts.authPolicy }),
+      audit: new AuditService({ store }),
+    };
+    return { handle, store, clock, hasher, services, close: () => handle.close() };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}
