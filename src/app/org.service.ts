@@ -214,6 +214,8 @@ export class OrgService {
       const ok = await tx.org.updateDetails(id, { ...details, slug }, version, now.toISOString());
       if (!ok) throw new AppError('ORG_STALE_VERSION', { unit: before.code });
       if ((nameVi !== undefined && nameVi !== before.nameVi) || (nameEn !== undefined && nameEn !== before.nameEn)) {
+        // A new name is a reorganisation: it needs that permission, not just the right to edit.
+        await authorize(tx, actor, 'org.unit.reorganise', id);
         await this.#applyEvent(tx, actor, now, {
           kind: 'rename',
           unitId: id,
