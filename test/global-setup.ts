@@ -14,7 +14,7 @@ declare module 'vitest' {
   }
 }
 
-export const DEFAULT_PG_URL = 'postgres://127.0.0.1:5432/test';
+export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 async function probePostgres(url: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });

@@ -30,6 +30,8 @@ export async function runWrite<T>(store: Store, clock: Clock, actor: Actor, fn: 
 }
 
 export async function recordDenial(store: Store, clock: Clock, actor: Actor, e: AppError): Promise<void> {
+  if (e.audited) return;
+  e.audited = true;
   const unit = typeof e.params.unit === 'number' ? e.params.unit : null;
   await store.transaction((tx) =>
     audit(tx, actor, clock.now(), {

@@ -55,6 +55,18 @@ export class StaffService {
     return { user, grants: await this.#store.staff.grantsOf(id) };
   }
 
+  /** The actor's own account. */
+  async me(actor: Actor): Promise<StaffUser> {
+    const u = actor.userId === null ? undefined : await this.#store.staff.getById(actor.userId);
+    if (!u) throw new AppError('AUTH_REQUIRED');
+    return u;
+  }
+
+  /** The actor's own grants, which everyone may see. */
+  async ownGrants(actor: Actor): Promise<GrantView[]> {
+    return actor.userId === null ? [] : this.#store.staff.grantsOf(actor.userId);
+  }
+
   async getByUsername(username: string): Promise<StaffUser> {
     const u = await this.#store.staff.getWithHash(username);
     if (!u) throw new AppError('STAFF_USER_NOT_FOUND', { user: username });

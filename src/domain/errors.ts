@@ -43,6 +43,17 @@ export const ERRORS = {
   ORG_DATE_INVALID: 400,
   ORG_STALE_VERSION: 409,
   ORG_IMPORT_INVALID: 400,
+  ORG_IMPORT_SYNTAX: 400,
+  ORG_IMPORT_ENCODING: 400,
+  ORG_IMPORT_FIELD_COUNT: 400,
+  ORG_IMPORT_NOT_TREE: 400,
+  ORG_IMPORT_COLUMN_UNKNOWN: 400,
+  ORG_IMPORT_COLUMN_DUPLICATE: 400,
+  ORG_IMPORT_COLUMN_MISSING: 400,
+  ORG_IMPORT_DUPLICATE: 400,
+  ORG_IMPORT_PARENT_CYCLE: 400,
+  ORG_IMPORT_PARENT_INVALID: 400,
+  ORG_IMPORT_STRUCTURAL: 400,
   ORG_SETTING_UNKNOWN: 400,
   ORG_SETTING_INVALID: 400,
   ORG_GROUP_CODE_TAKEN: 409,
@@ -75,6 +86,8 @@ export class AppError extends Error {
   readonly params: ErrorParams;
   /** Per-field or per-row problems, e.g. from a form or a CSV import. */
   readonly details: readonly FieldProblem[] | undefined;
+  /** Set once a refusal has been written to the audit log, so it is written only once. */
+  audited = false;
 
   constructor(code: ErrorCode, params: ErrorParams = {}, details?: readonly FieldProblem[]) {
     super(`${code}${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''}`);

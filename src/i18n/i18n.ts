@@ -27,7 +27,8 @@ export function translator(locale: Locale): Translate {
 
 /** Is `key` a message key? (Error codes and unit types are looked up by building the key.) */
 export function hasMessage(key: string): key is MessageKey {
-  return key in vi;
+  // Own keys only: `'toString' in vi` is true through the prototype.
+  return Object.hasOwn(vi, key);
 }
 
 /** Picks the best of our locales from an `Accept-Language` header (`en-GB,en;q=0.8,vi;q=0.5`). */

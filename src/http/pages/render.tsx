@@ -1,0 +1,211 @@
+/**
+ * Server-side rendering of pages: Preact components rendered to a string (text is escaped by
+ * default), wrapped in the shared layout. No inline script or style: the CSP forbids them.
+ */
+import type { ComponentChildren, VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Translate, Locale, MessageKey } from '../../i18n/i18n.js';
+import { hasMessage } from '../../i18n/i18n.js';
+import type { StaffUser } from '../../app/ports.js';
+import type { Actor } from '../../app/actor.js';
+import { assetUrl } from '../assets/assets.js';
+import { allowsAnywhere, type Permission } from '../../domain/access/permissions.js';
+
+export interface PageCtx {
+  t: Translate;
+  locale: Locale;
+  user: StaffUser | null;
+  actor: Actor;
+  csrf: string;
+  /** Path and query of this request, for the language switch and `next` links. */
+  url: string;
+  path: string;
+}
+
+export function pageCtx(req: FastifyRequest): PageCtx {
+  const url = req.url.length > 500 ? req.url.slice(0, 500) : req.url;
+  return {
+    t: req.ctx.t,
+    locale: req.ctx.locale,
+    user: req.ctx.user,
+    actor: req.ctx.actor,
+    csrf: req.ctx.csrfToken(),
+    url,
+    path: url.split('?')[0] ?? '/',
+  };
+}
+
+export interface Flash {
+  kind: 'ok' | 'error';
+  text: string;
+}
+
+/** A success message named in the `ok` query parameter after a redirect (message keys only). */
+export function flashFromQuery(ctx: PageCtx, query: unknown): Flash | undefined {
+  const key = (query as Record<string, unknown> | undefined)?.ok;
+  if (typeof key === 'string' && hasMessage(key)) return { kind: 'ok', text: ctx.t(key) };
+  return undefined;
+}
+
+export function Csrf({ ctx }: { ctx: PageCtx }) {
+  return <input type="hidden" name="_csrf" value={ctx.csrf} />;
+}
+
+function LangSwitch({ ctx }: { ctx: PageCtx }) {
+  const other: Locale = ctx.locale === 'vi' ? 'en' : 'vi';
+  return (
+    <form method="post" action="/lang" class="lang-switch">
+      <Csrf ctx={ctx} />
+      <input type="hidden" name="next" value={ctx.url} />
+      <button type="submit" name="lang" value={other} lang={other} aria-label={`${ctx.t('nav.language')}: ${ctx.t(`lang.${other}`)}`}>
+        {other === 'en' ? 'EN' : 'VI'}
+      </button>
+    </form>
+  );
+}
+
+const STAFF_NAV: Array<{ href: string; key: MessageKey; permission?: Permission }> = [
+  { href: '/staff', key: 'staff.home.title' },
+  { href: '/staff/org', key: 'staff.nav.tree', permission: 'org.unit.view' },
+  { href: '/staff/users', key: 'staff.nav.users', permission: 'staff.user.view' },
+  { href: '/staff/audit', key: 'staff.nav.audit', permission: 'audit.view' },
+  { href: '/staff/account', key: 'staff.nav.account' },
+];
+
+function StaffNav({ ctx }: { ctx: PageCtx }) {
+  const items = STAFF_NAV.filter((i) => !i.permission || allowsAnywhere(ctx.actor.grants, i.permission));
+  return (
+    <nav class="staff-nav" aria-label={ctx.t('nav.staff')}>
+      <ul class="wrap">
+        {items.map((i) => {
+          const current = i.href === '/staff' ? ctx.path === '/staff' : ctx.path.startsWith(i.href);
+          return (
+            <li>
+              <a href={i.href} aria-current={current ? 'page' : undefined}>
+                {ctx.t(i.key)}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+export interface LayoutProps {
+  ctx: PageCtx;
+  title: string;
+  /** Staff pages get the staff navigation. */
+  staff?: boolean;
+  flash?: Flash | undefined;
+  description?: string;
+  children: ComponentChildren;
+}
+
+export function Layout({ ctx, title, staff, flash, description, children }: LayoutProps) {
+  const { t } = ctx;
+  return (
+    <html lang={ctx.locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('app.name')}`}</title>
+        <meta name="description" content={description ?? t('app.tagline')} />
+        <meta name="theme-color" content="#0b6e4f" />
+        <link rel="stylesheet" href={assetUrl('app.css')} />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+      </head>
+      <body class={staff ? 'is-staff' : undefined}>
+        <a class="skip-link" href="#main">
+          {t('nav.skip')}
+        </a>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="/">
+              <img src={assetUrl('favicon.svg')} alt="" width={28} height={28} />
+              <span>{t('app.name')}</span>
+            </a>
+            <nav class="site-nav" aria-label={t('nav.menu')}>
+              <a href="/#libraries">{t('nav.libraries')}</a>
+              {ctx.user ? (
+                <>
+                  <a href="/staff">{t('nav.staff')}</a>
+                  <form method="post" action="/staff/logout" class="inline">
+                    <Csrf ctx={ctx} />
+                    <button type="submit" class="link">
+                      {t('nav.logout')}
+                    </button>
+                  </form>
+                </>
+              ) : (
+                <a href="/staff/login">{t('nav.login')}</a>
+              )}
+              <LangSwitch ctx={ctx} />
+            </nav>
+          </div>
+        </header>
+        {staff && ctx.user ? <StaffNav ctx={ctx} /> : null}
+        <main id="main" class="wrap" tabIndex={-1}>
+          {flash ? (
+            <p class={`flash flash-${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>
+              {flash.text}
+            </p>
+          ) : null}
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>{t('footer.about')}</p>
+            <p>
+              <a href="/api/v1/docs">{t('footer.api')}</a>
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export function renderHtml(vnode: VNode): string {
+  return '<!doctype html>' + renderToString(vnode);
+}
+
+export function sendPage(reply: FastifyReply, vnode: VNode, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderHtml(vnode));
+}
+
+/** Formats an ISO timestamp for people, in the network's time zone. */
+export function formatTime(ctx: PageCtx, iso: string | null): string {
+  if (!iso) return ctx.t('common.none');
+  return new Intl.DateTimeFormat(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(iso));
+}
+
+/** Formats a `YYYY-MM-DD` date for people. */
+export function formatDate(ctx: PageCtx, date: string | null): string {
+  if (!date) return ctx.t('common.none');
+  const [y, m, d] = date.split('-');
+  return ctx.locale === 'vi' ? `${d}/${m}/${y}` : `${d}/${m}/${y}`;
+}
+
+/** The name of a unit in the reader's language. */
+export function unitName(ctx: PageCtx, u: { nameVi: string; nameEn: string }): string {
+  return ctx.locale === 'en' ? u.nameEn : u.nameVi;
+}
+
+export function ErrorList({ ctx, problems }: { ctx: PageCtx; problems: ReadonlyArray<{ field: string; code: string; row?: number; params?: Record<string, string | number> }> | undefined }) {
+  if (!problems?.length) return null;
+  return (
+    <ul class="field-errors">
+      {problems.map((p) => (
+        <li>{`${p.row !== undefined ? `#${p.row} ` : ''}${p.field}: ${errorText(ctx.t, p.code, p.params)}`}</li>
+      ))}
+    </ul>
+  );
+}
+
+export function errorText(t: Translate, code: string, params?: Record<string, string | number>): string {
+  const key = `error.${code}`;
+  return hasMessage(key) ? t(key, params) : code;
+}
+

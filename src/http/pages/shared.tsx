@@ -1,0 +1,73 @@
+/** Components shared by public and staff pages. */
+import type { ComponentChildren } from 'preact';
+import type { UnitHistoryEntry } from '../../app/org.service.js';
+import type { OrgUnit } from '../../domain/org/unit.js';
+import type { MessageKey } from '../../i18n/i18n.js';
+import { formatDate, unitName, type PageCtx } from './render.js';
+
+const SLOT = '\u0001';
+
+/** A translated message with an element (a link, say) in the place of one placeholder. */
+export function Message({ ctx, k, slot, children }: { ctx: PageCtx; k: MessageKey; slot: string; children: ComponentChildren }) {
+  const [before = '', after = ''] = ctx.t(k, { [slot]: SLOT }).split(SLOT);
+  return (
+    <>
+      {before}
+      {children}
+      {after}
+    </>
+  );
+}
+
+function UnitRef({ ctx, units, id, staff }: { ctx: PageCtx; units: ReadonlyMap<number, OrgUnit>; id: unknown; staff: boolean }) {
+  const u = typeof id === 'number' ? units.get(id) : undefined;
+  if (!u) return <>{String(id)}</>;
+  return <a href={staff ? `/staff/org/${u.id}` : `/l/${u.slug}`}>{unitName(ctx, u)}</a>;
+}
+
+/** A unit's reorganisation history as a dated list. */
+export function HistoryList({ ctx, history, units, staff = false }: { ctx: PageCtx; history: readonly UnitHistoryEntry[]; units: ReadonlyMap<number, OrgUnit>; staff?: boolean }) {
+  const { t } = ctx;
+  const name = (d: Record<string, unknown>) => String((ctx.locale === 'en' ? d.nameEn : d.nameVi) ?? d.nameVi ?? '');
+  const describe = (e: UnitHistoryEntry) => {
+    if (e.about === 'merged-in')
+      return (
+        <Message ctx={ctx} k="event.mergedIn" slot="source">
+          <UnitRef ctx={ctx} units={units} id={e.unitId} staff={staff} />
+        </Message>
+      );
+    switch (e.kind) {
+      case 'create':
+        return t('event.create', { name: name(e.data) });
+      case 'rename':
+        return t('event.rename', { name: name(e.data) });
+      case 'move':
+        return (
+          <Message ctx={ctx} k="event.move" slot="parent">
+            <UnitRef ctx={ctx} units={units} id={e.data.parentId} staff={staff} />
+          </Message>
+        );
+      case 'merge':
+        return (
+          <Message ctx={ctx} k="event.merge" slot="target">
+            <UnitRef ctx={ctx} units={units} id={e.data.intoId} staff={staff} />
+          </Message>
+        );
+      case 'close':
+        return t('event.close');
+    }
+  };
+  return (
+    <ol class="history">
+      {history.map((e) => (
+        <li>
+          <time dateTime={e.effectiveDate}>{formatDate(ctx, e.effectiveDate)}</time>
+          <span>
+            {describe(e)}
+            {e.note ? <span class="note">{e.note}</span> : null}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * Per-request context: who is asking (session cookie or API token), in which language, and the
+ * CSRF token for forms. Also the CSRF check on every state-changing request.
+ *
+ * CSRF uses the signed double-submit pattern: a random `lt_csrf` cookie, and forms carry
+ * HMAC(secret, cookie value + session id). A request that changes state must echo that token in
+ * the `_csrf` field or the `x-csrf-token` header; requests authenticated by an API token (no
+ * cookies involved) are exempt.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../domain/errors.js';
+import type { Actor } from '../../app/actor.js';
+import type { Clock, StaffUser, Store } from '../../app/ports.js';
+import { negotiateLocale, translator, type Locale, type Translate } from '../../i18n/i18n.js';
+import type { Services } from '../../main/container.js';
+import { recordDenial } from '../../app/guard.js';
+import { audit } from '../../app/audit.js';
+
+export const SESSION_COOKIE = 'lt_session';
+export const CSRF_COOKIE = 'lt_csrf';
+export const LANG_COOKIE = 'lt_lang';
+
+export interface RequestContext {
+  actor: Actor;
+  user: StaffUser | null;
+  locale: Locale;
+  t: Translate;
+  /** True when a session cookie was sent but the session had ended. */
+  sessionExpired: boolean;
+  via: 'anonymous' | 'session' | 'token';
+  csrfToken(): string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function clientIp(req: FastifyRequest): string | null {
+  return req.ip ?? null;
+}
+
+export interface ContextOptions {
+  services: Services;
+  store: Store;
+  clock: Clock;
+  sessionSecret: string;
+  baseUrl: string;
+}
+
+export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
+  const secure = opts.baseUrl.startsWith('https:');
+  const csrfFor = (seed: string, sessionId: string | null | undefined) =>
+    createHmac('sha256', opts.sessionSecret).update(`${seed}|${sessionId ?? ''}`).digest('base64url');
+
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+
+  app.addHook('onRequest', async (req, reply) => {
+    const base = { ip: clientIp(req), requestId: req.id };
+    let actor: Actor = { kind: 'staff', userId: null, label: 'anonymous', grants: [], ...base };
+    let user: StaffUser | null = null;
+    let sessionExpired = false;
+    let via: RequestContext['via'] = 'anonymous';
+
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) {
+      actor = await opts.services.auth.actorForToken(auth.replace(/^Bearer\s+/i, '').trim(), base);
+      via = 'token';
+    } else {
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) {
+        try {
+          ({ actor, user } = await opts.services.auth.actorForSession(token, base));
+          via = 'session';
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          sessionExpired = true;
+          reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        }
+      }
+    }
+
+    const locale = negotiateLocale({ userLocale: user?.locale, cookie: req.cookies[LANG_COOKIE], acceptLanguage: req.headers['accept-language'] });
+    let seed = req.cookies[CSRF_COOKIE];
+    const ctx: RequestContext = {
+      actor,
+      user,
+      locale,
+      t: translator(locale),
+      sessionExpired,
+      via,
+      csrfToken: () => {
+        if (!seed) {
+          seed = randomBytes(24).toString('base64url');
+          reply.setCookie(CSRF_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+        }
+        return csrfFor(seed, actor.sessionId);
+      },
+    };
+    req.ctx = ctx;
+  });
+
+  // After the body is parsed, so form fields can carry the token.
+  app.addHook('preHandler', async (req) => {
+    if (!UNSAFE.has(req.method) || req.ctx.via === 'token') return;
+    const body = req.body as Record<string, unknown> | undefined;
+    const sent = (typeof body === 'object' && body !== null && typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'];
+    const seed = req.cookies[CSRF_COOKIE];
+    const ok = typeof sent === 'string' && seed !== undefined && safeEqual(sent, csrfFor(seed, req.ctx.actor.sessionId));
+    if (!ok) {
+      const e = new AppError('CSRF_INVALID');
+      await opts.store.transaction((tx) =>
+        audit(tx, req.ctx.actor, opts.clock.now(), { action: 'security.csrf', unitId: null, targetType: 'request', targetId: `${req.method} ${req.url.slice(0, 200)}`, after: { code: e.code } }),
+      );
+      throw e;
+    }
+  });
+
+  app.decorate('recordDenial', (req: FastifyRequest, e: AppError) => recordDenial(opts.store, opts.clock, req.ctx.actor, e));
+
+  app.decorateReply('setSession', function (this: FastifyReply, token: string) {
+    this.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  });
+  app.decorateReply('clearSession', function (this: FastifyReply) {
+    this.clearCookie(SESSION_COOKIE, { path: '/' });
+  });
+  app.decorateReply('setLangCookie', function (this: FastifyReply, locale: Locale) {
+    this.setCookie(LANG_COOKIE, locale, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 365 * 86400 });
+  });
+});
+
+declare module 'fastify' {
+  interface FastifyReply {
+    setSession(token: string): void;
+    clearSession(): void;
+    setLangCookie(locale: Locale): void;
+  }
+  interface FastifyInstance {
+    recordDenial(req: FastifyRequest, e: AppError): Promise<void>;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

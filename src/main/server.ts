@@ -1,0 +1,65 @@
+/**
+ * Starts the web server: opens the database, migrates, sets up a first start (demo network and
+ * first administrator, credentials printed once), and listens.
+ */
+import pino from 'pino';
+import type { Config } from '../config/env.js';
+import { buildApp } from '../http/app.js';
+import { createContainer } from './container.js';
+import { firstStart, type CreatedAccount } from '../app/setup.service.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function formatAccounts(accounts: readonly CreatedAccount[]): string {
+  const lines = accounts.map((a) => `    ${a.username.padEnd(12)} ${a.password.padEnd(20)} ${a.role} @ ${a.unitCode}`);
+  return [
+    '',
+    '  First start: accounts created. These passwords are shown only once — keep them now.',
+    '  Tài khoản được tạo lần đầu. Mật khẩu chỉ hiện một lần — hãy lưu lại ngay.',
+    '',
+    `    ${'username'.padEnd(12)} ${'password'.padEnd(20)} role @ unit`,
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel, base: { service: 'lienthong', pid: process.pid } });
+  const container = await createContainer({ databaseUrl: config.databaseUrl });
+  try {
+    const accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff }, { demo: config.demo });
+    if (accounts.length > 0) process.stdout.write(formatAccounts(accounts) + '\n');
+    const app = await buildApp({
+      services: container.services,
+      store: container.store,
+      clock: container.clock,
+      sessionSecret: config.sessionSecret,
+      baseUrl: config.baseUrl,
+      trustProxy: config.trustProxy,
+      logger,
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    const port = Number(new URL(address).port);
+    const shown = config.port === 0 || config.host === '0.0.0.0' ? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` : config.baseUrl;
+    process.stdout.write(`\n  Liên Thông is running at ${shown}  (database: ${container.store.dialect})\n  Staff sign-in: ${shown}/staff/login\n\n`);
+    // Expired sessions are removed hourly; any process may do it, the delete is idempotent.
+    const sweep = setInterval(() => {
+      container.store.sessions.deleteExpired(new Date().toISOString()).catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+    }, 3600_000);
+    sweep.unref();
+    return {
+      url: shown,
+      close: async () => {
+        clearInterval(sweep);
+        await app.close();
+        await container.close();
+      },
+    };
+  } catch (e) {
+    await container.close();
+    throw e;
+  }
+}
