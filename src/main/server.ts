@@ -30,7 +30,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'lienthong', pid: process.pid } });
   const container = await createContainer({ databaseUrl: config.databaseUrl });
   try {
-    const accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff }, { demo: config.demo });
+    let accounts: CreatedAccount[] = [];
+    try {
+      accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff }, { demo: config.demo });
+    } catch (e) {
+      // Several processes started at once on one empty database: one of them sets it up, the
+      // others fail on a unique constraint and carry on with what it made.
+      if ((await container.store.org.count()) === 0) throw e;
+      logger.info('first-start set-up done by another process');
+    }
     if (accounts.length > 0) process.stdout.write(formatAccounts(accounts) + '\n');
     const app = await buildApp({
       services: container.services,
