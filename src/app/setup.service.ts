@@ -145,6 +145,12 @@ export async function buildDemoNetwork(deps: SetupDeps, actor: Actor = systemAct
       for (const a of d.fate.absorbs) await org.reorganise(actor, { kind: 'merge', unitId: ids.get(a)!, date: REFORM_DATE, intoId: ids.get(d.code)!, note });
     }
   }
+  // Grants followed merged units: report where each account's grant sits now.
+  for (const a of accounts) {
+    const user = await deps.store.staff.getWithHash(a.username);
+    const grant = user ? (await deps.store.staff.grantsOf(user.id))[0] : undefined;
+    if (grant) a.unitCode = grant.unitCode;
+  }
   return accounts;
 }
 

@@ -111,6 +111,7 @@ export const vi = {
 
   'unit.title': 'Đơn vị: {name}',
   'unit.edit': 'Sửa thông tin',
+  'unit.details': 'Thông tin',
   'unit.save': 'Lưu',
   'unit.saved': 'Đã lưu thay đổi.',
   'unit.created': 'Đã tạo đơn vị mới.',
@@ -425,6 +426,7 @@ export const en: Record<MessageKey, string> = {
 
   'unit.title': 'Unit: {name}',
   'unit.edit': 'Edit details',
+  'unit.details': 'Details',
   'unit.save': 'Save',
   'unit.saved': 'Changes saved.',
   'unit.created': 'Unit created.',

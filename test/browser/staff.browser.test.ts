@@ -45,6 +45,8 @@ describe.skipIf(!chromiumPath)('staff in a real browser', () => {
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
       await page.screenshot({ path: join(OUT, `${name}-${width}.png`), fullPage: true });
+      // What a phone shows first, at full resolution.
+      if (width === 390) await page.screenshot({ path: join(OUT, `${name}-${width}-top.png`) });
     }
   }
 

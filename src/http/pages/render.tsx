@@ -141,8 +141,8 @@ export function Layout({ ctx, title, staff, flash, description, children }: Layo
               ) : (
                 <a href="/staff/login">{t('nav.login')}</a>
               )}
-              <LangSwitch ctx={ctx} />
             </nav>
+            <LangSwitch ctx={ctx} />
           </div>
         </header>
         {staff && ctx.user ? <StaffNav ctx={ctx} /> : null}

@@ -285,7 +285,7 @@ export async function orgPages(app: FastifyInstance, opts: { services: Services 
         </p>
         <div class="grid two">
           <div>
-            <Section title={t('library.type')} id="facts-heading">
+            <Section title={t('unit.details')} id="facts-heading">
               <dl class="facts">
                 <dt>{t('unit.code')}</dt>
                 <dd>{unit.code}</dd>
