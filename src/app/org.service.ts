@@ -9,12 +9,15 @@ import {
   isIsoDate,
   pathIds,
   replay,
+  type CreateEvent,
   type OrgEvent,
   type OrgEventKind,
+  type RenameEvent,
   type TreeState,
   type UnitState,
 } from '../domain/org/history.js';
 import { validateCode, validateDetails, validateName, validateType, type OrgUnit, type UnitDetails } from '../domain/org/unit.js';
+import type { UnitTypeCode } from '../domain/org/unit-types.js';
 import { parseSetting, resolveSettings, settingDef, type ResolvedSetting, type SettingValue } from '../domain/org/settings.js';
 import { allows, type Permission } from '../domain/access/permissions.js';
 import { slugify, cleanLine } from '../text/fold.js';
@@ -35,6 +38,32 @@ export interface CreateUnitInput extends Partial<Record<keyof UnitDetails, unkno
   typeCode: unknown;
   parentId: number | null;
   openedOn?: unknown;
+}
+
+/** A new unit's attributes as `checkNewUnit` checked and normalised them. */
+export interface CheckedNewUnit extends UnitDetails {
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  typeCode: UnitTypeCode;
+  openedOn: string;
+  /** A slug given by the user must be free; one made from the name gets a `-2`, `-3`… suffix. */
+  explicitSlug: boolean;
+}
+
+/** An edit of a unit as `checkEdit` checked it: the new details and, when given, new names. */
+export interface CheckedUnitEdit {
+  details: UnitDetails;
+  nameVi?: string;
+  nameEn?: string;
+}
+
+/** Options of the `…Within` methods that run inside a transaction the caller holds. */
+export interface WithinOptions {
+  /** The instant to record (one for a whole batch); the clock's now by default. */
+  now?: Date;
+  /** The caller has already replayed the change with the whole history (once for a batch). */
+  replayed?: boolean;
 }
 
 export type ReorganiseInput =
@@ -98,12 +127,15 @@ export class OrgService {
     return out;
   }
 
-  /** The tree as it stood at the end of `asOf` (a `YYYY-MM-DD` date): units open on that day. */
-  async treeAsOf(asOf: string): Promise<HistoricUnit[]> {
+  /**
+   * The tree as it stood at the end of `asOf` (a `YYYY-MM-DD` date): units open on that day, and
+   * with `includeClosed` also those closed or merged by then.
+   */
+  async treeAsOf(asOf: string, opts: { includeClosed?: boolean } = {}): Promise<HistoricUnit[]> {
     if (!isIsoDate(asOf)) throw new AppError('ORG_DATE_INVALID', { date: asOf });
     const state = replay(await this.#store.org.allEvents(), asOf);
     const slugs = new Map((await this.#store.org.list()).map((u) => [u.id, u.slug]));
-    return [...state.units.values()].filter((u) => u.status === 'active').map((u) => ({ ...u, slug: slugs.get(u.id) ?? null }));
+    return [...state.units.values()].filter((u) => opts.includeClosed || u.status === 'active').map((u) => ({ ...u, slug: slugs.get(u.id) ?? null }));
   }
 
   /** A unit's own reorganisation events and the merges into it, oldest first. */
@@ -121,62 +153,93 @@ export class OrgService {
 
   // ------------------------------------------------------------------ creating and editing
 
-  /** Creates a unit under `parentId` (or the root, when the tree is empty and the actor is the system). */
-  async create(actor: Actor, input: CreateUnitInput): Promise<OrgUnit> {
+  /**
+   * Checks and normalises a new unit's attributes without touching the database, reporting every
+   * problem at once. `value` is there only when there is no problem.
+   */
+  checkNewUnit(input: Omit<CreateUnitInput, 'parentId'>): { value?: CheckedNewUnit; problems: FieldProblem[] } {
     const problems: FieldProblem[] = [];
     const code = validateCode(input.code, problems);
     const nameVi = validateName(input.nameVi, 'nameVi', problems);
-    const nameEn = input.nameEn === undefined || cleanLine(String(input.nameEn)) === '' ? nameVi : validateName(input.nameEn, 'nameEn', problems);
+    const nameEn = input.nameEn === undefined || input.nameEn === null || cleanLine(String(input.nameEn)) === '' ? nameVi : validateName(input.nameEn, 'nameEn', problems);
     const typeCode = validateType(input.typeCode, problems);
-    const openedOn = input.openedOn === undefined || input.openedOn === '' ? this.today() : String(input.openedOn).trim();
+    const openedOn = input.openedOn === undefined || input.openedOn === null || input.openedOn === '' ? this.today() : String(input.openedOn).trim();
     if (!isIsoDate(openedOn)) problems.push({ field: 'openedOn', code: 'ORG_DATE_INVALID', params: { date: openedOn } });
     else if (openedOn > this.today()) problems.push({ field: 'openedOn', code: 'ORG_EVENT_IN_FUTURE', params: { date: openedOn } });
+    const explicitSlug = input.slug !== undefined && input.slug !== null && input.slug !== '';
     let details: UnitDetails | undefined;
     try {
-      details = validateDetails({ ...input, slug: input.slug === undefined || input.slug === '' ? slugify(nameVi) || code.toLowerCase() : input.slug });
+      details = validateDetails({ ...input, slug: explicitSlug ? input.slug : slugify(nameVi) || slugify(code) });
     } catch (e) {
       if (e instanceof AppError && e.details) problems.push(...e.details);
       else throw e;
     }
-    if (problems.length > 0 || !details) throw new AppError('VALIDATION', {}, problems);
-    const explicitSlug = input.slug !== undefined && input.slug !== '';
-    const checked = details;
+    if (problems.length > 0 || !details) return { problems };
+    return { value: { ...details, code, nameVi, nameEn, typeCode, openedOn, explicitSlug }, problems };
+  }
 
-    return runWrite(this.#store, this.#clock, actor, async (tx) => {
-      const now = this.#clock.now();
-      let parentPath = '/';
-      let depth = 0;
-      if (input.parentId === null) {
-        if (actor.kind !== 'system') throw new AppError('ORG_PARENT_REQUIRED');
-        if ((await tx.org.count()) > 0) throw new AppError('ORG_PARENT_REQUIRED');
-      } else {
-        await authorize(tx, actor, 'org.unit.create', input.parentId);
-        const parent = await tx.org.getById(input.parentId);
-        if (!parent) throw new AppError('ORG_UNIT_NOT_FOUND', { unit: input.parentId });
-        if (parent.status !== 'active') throw new AppError('ORG_PARENT_CLOSED', { unit: code, parent: parent.code });
-        parentPath = parent.path;
-        depth = parent.depth + 1;
-      }
-      if (await tx.org.getByCode(code)) throw new AppError('ORG_CODE_TAKEN', { code }, [{ field: 'code', code: 'ORG_CODE_TAKEN', params: { code } }]);
-      const slug = await this.#freeSlug(tx, checked.slug, explicitSlug);
+  /** Creates a unit under `parentId` (or the root, when the tree is empty and the actor is the system). */
+  async create(actor: Actor, input: CreateUnitInput): Promise<OrgUnit> {
+    const { value, problems } = this.checkNewUnit(input);
+    if (!value) throw new AppError('VALIDATION', {}, problems);
+    return runWrite(this.#store, this.#clock, actor, (tx) => this.createWithin(tx, actor, { ...value, parentId: input.parentId }));
+  }
+
+  /**
+   * Creates a checked unit (see `checkNewUnit`) inside the caller's transaction: permission at the
+   * parent, parent open, code and slug free, the history check, the create event and the audit
+   * entry. Uses only `tx` (on SQLite the store itself would wait for this very transaction).
+   * `opts.replayed`: the caller has already replayed this creation with the whole history, as a
+   * batch import does once for all its rows; otherwise it is replayed here.
+   */
+  async createWithin(tx: Repos, actor: Actor, input: CheckedNewUnit & { parentId: number | null }, opts: WithinOptions = {}): Promise<OrgUnit> {
+    const now = opts.now ?? this.#clock.now();
+    const { code, nameVi, nameEn, typeCode, openedOn, parentId } = input;
+    let parentPath = '/';
+    let depth = 0;
+    if (parentId === null) {
+      if (actor.kind !== 'system') throw new AppError('ORG_PARENT_REQUIRED');
+      if ((await tx.org.count()) > 0) throw new AppError('ORG_PARENT_REQUIRED');
+    } else {
+      await authorize(tx, actor, 'org.unit.create', parentId);
+      const parent = await tx.org.getById(parentId);
+      if (!parent) throw new AppError('ORG_UNIT_NOT_FOUND', { unit: parentId });
+      if (parent.status !== 'active') throw new AppError('ORG_PARENT_CLOSED', { unit: code, parent: parent.code });
+      parentPath = parent.path;
+      depth = parent.depth + 1;
+    }
+    if (await tx.org.getByCode(code)) throw new AppError('ORG_CODE_TAKEN', { code }, [{ field: 'code', code: 'ORG_CODE_TAKEN', params: { code } }]);
+    const slug = await this.#freeSlug(tx, input.slug, input.explicitSlug);
+    const data: CreateEvent['data'] = { code, nameVi, nameEn, typeCode, parentId };
+    if (!opts.replayed) {
       // Replaying with the new creation checks it against history (the parent must exist then).
-      const events = await tx.org.allEvents();
-      const createEvent: OrgEvent = { id: Number.MAX_SAFE_INTEGER, unitId: -1, kind: 'create', effectiveDate: openedOn, data: { code, nameVi, nameEn, typeCode, parentId: input.parentId } };
-      replay([...events, createEvent]);
-
-      const unit = await tx.org.insert({ ...checked, slug, code, nameVi, nameEn, typeCode, parentId: input.parentId, path: parentPath, depth, openedOn }, now.toISOString());
-      await tx.org.insertEvent({
-        unitId: unit.id,
-        kind: 'create',
-        effectiveDate: openedOn,
-        data: createEvent.data,
-        note: null,
-        actorId: actor.userId,
-        recordedAt: now.toISOString(),
-      });
-      await audit(tx, actor, now, { action: 'org.unit.create', unitId: unit.id, targetType: 'org_unit', targetId: unit.id, after: unit });
-      return unit;
+      const createEvent: OrgEvent = { id: Number.MAX_SAFE_INTEGER, unitId: -1, kind: 'create', effectiveDate: openedOn, data };
+      replay([...(await tx.org.allEvents()), createEvent]);
+    }
+    const details: UnitDetails = {
+      slug,
+      address: input.address,
+      phone: input.phone,
+      email: input.email,
+      website: input.website,
+      openingHours: input.openingHours,
+      latitude: input.latitude,
+      longitude: input.longitude,
+      descriptionVi: input.descriptionVi,
+      descriptionEn: input.descriptionEn,
+    };
+    const unit = await tx.org.insert({ ...details, code, nameVi, nameEn, typeCode, parentId, path: parentPath, depth, openedOn }, now.toISOString());
+    await tx.org.insertEvent({
+      unitId: unit.id,
+      kind: 'create',
+      effectiveDate: openedOn,
+      data,
+      note: null,
+      actorId: actor.userId,
+      recordedAt: now.toISOString(),
     });
+    await audit(tx, actor, now, { action: 'org.unit.create', unitId: unit.id, targetType: 'org_unit', targetId: unit.id, after: unit });
+    return unit;
   }
 
   async #freeSlug(tx: Repos, wanted: string, explicit: boolean, exceptId?: number): Promise<string> {
@@ -198,36 +261,62 @@ export class OrgService {
    * as a rename taking effect today, so the history stays complete.
    */
   async update(actor: Actor, id: number, version: number, input: Record<string, unknown>): Promise<OrgUnit> {
-    const details = validateDetails(input);
+    const { value, problems } = this.checkEdit(input);
+    if (!value) throw new AppError('VALIDATION', {}, problems);
+    return runWrite(this.#store, this.#clock, actor, (tx) => this.updateWithin(tx, actor, id, version, value));
+  }
+
+  /** Checks an edit of a unit's details (and names, when given) without touching the database. */
+  checkEdit(input: Record<string, unknown>): { value?: CheckedUnitEdit; problems: FieldProblem[] } {
     const problems: FieldProblem[] = [];
+    let details: UnitDetails | undefined;
+    try {
+      details = validateDetails(input);
+    } catch (e) {
+      if (e instanceof AppError && e.details) problems.push(...e.details);
+      else throw e;
+    }
     const nameVi = input.nameVi === undefined ? undefined : validateName(input.nameVi, 'nameVi', problems);
     const nameEn = input.nameEn === undefined ? undefined : validateName(input.nameEn, 'nameEn', problems);
-    if (problems.length) throw new AppError('VALIDATION', {}, problems);
+    if (problems.length > 0 || !details) return { problems };
+    return { value: { details, nameVi, nameEn }, problems };
+  }
 
-    return runWrite(this.#store, this.#clock, actor, async (tx) => {
-      await authorize(tx, actor, 'org.unit.edit', id);
-      const before = await tx.org.getById(id);
-      if (!before) throw new AppError('ORG_UNIT_NOT_FOUND', { unit: id });
-      if (before.status !== 'active') throw new AppError('ORG_UNIT_CLOSED', { unit: before.code, date: before.endedOn ?? '' });
-      const now = this.#clock.now();
-      const slug = await this.#freeSlug(tx, details.slug, true, id);
-      const ok = await tx.org.updateDetails(id, { ...details, slug }, version, now.toISOString());
-      if (!ok) throw new AppError('ORG_STALE_VERSION', { unit: before.code });
-      if ((nameVi !== undefined && nameVi !== before.nameVi) || (nameEn !== undefined && nameEn !== before.nameEn)) {
-        // A new name is a reorganisation: it needs that permission, not just the right to edit.
-        await authorize(tx, actor, 'org.unit.reorganise', id);
-        await this.#applyEvent(tx, actor, now, {
-          kind: 'rename',
-          unitId: id,
-          date: this.today(),
-          nameVi: nameVi ?? before.nameVi,
-          nameEn: nameEn ?? before.nameEn,
-        });
+  /**
+   * Applies a checked edit (see `checkEdit`) inside the caller's transaction, as `update` does:
+   * permission, version check, a rename event when the names change, the audit entry. Uses only
+   * `tx`. With `opts.replayed` the caller has already replayed the rename with the history.
+   */
+  async updateWithin(tx: Repos, actor: Actor, id: number, version: number, edit: CheckedUnitEdit, opts: WithinOptions = {}): Promise<OrgUnit> {
+    const { details, nameVi, nameEn } = edit;
+    await authorize(tx, actor, 'org.unit.edit', id);
+    const before = await tx.org.getById(id);
+    if (!before) throw new AppError('ORG_UNIT_NOT_FOUND', { unit: id });
+    if (before.status !== 'active') throw new AppError('ORG_UNIT_CLOSED', { unit: before.code, date: before.endedOn ?? '' });
+    const now = opts.now ?? this.#clock.now();
+    const slug = await this.#freeSlug(tx, details.slug, true, id);
+    const ok = await tx.org.updateDetails(id, { ...details, slug }, version, now.toISOString());
+    if (!ok) throw new AppError('ORG_STALE_VERSION', { unit: before.code });
+    if ((nameVi !== undefined && nameVi !== before.nameVi) || (nameEn !== undefined && nameEn !== before.nameEn)) {
+      // A new name is a reorganisation: it needs that permission, not just the right to edit.
+      await authorize(tx, actor, 'org.unit.reorganise', id);
+      const rename = { kind: 'rename', unitId: id, date: this.today(), nameVi: nameVi ?? before.nameVi, nameEn: nameEn ?? before.nameEn } as const;
+      if (opts.replayed) {
+        // A rename dated today is the last event in the history, so it changes only these names.
+        const data = eventData(rename) as RenameEvent['data'];
+        await this.#recordEvent(tx, actor, now, rename, data);
+        const u = (await tx.org.getById(id)) ?? before;
+        await tx.org.applyStructure(
+          [{ id, nameVi: data.nameVi, nameEn: data.nameEn, parentId: u.parentId, path: u.path, depth: u.depth, status: u.status, mergedIntoId: u.mergedIntoId, endedOn: u.endedOn }],
+          now.toISOString(),
+        );
+      } else {
+        await this.#applyEvent(tx, actor, now, rename);
       }
-      const after = await tx.org.getById(id);
-      await audit(tx, actor, now, { action: 'org.unit.update', unitId: id, targetType: 'org_unit', targetId: id, before, after });
-      return after!;
-    });
+    }
+    const after = await tx.org.getById(id);
+    await audit(tx, actor, now, { action: 'org.unit.update', unitId: id, targetType: 'org_unit', targetId: id, before, after });
+    return after!;
   }
 
   // ------------------------------------------------------------------ reorganisation
@@ -263,6 +352,13 @@ export class OrgService {
     const events = await tx.org.allEvents();
     const candidate = { id: Number.MAX_SAFE_INTEGER, unitId: input.unitId, kind: input.kind, effectiveDate: input.date, data } as OrgEvent;
     const next = replay([...events, candidate]);
+    await this.#recordEvent(tx, actor, now, input, data);
+    await this.#materialise(tx, next, now);
+    if (input.kind === 'merge') return tx.org.reassignOwned(input.unitId, input.intoId);
+    return undefined;
+  }
+
+  async #recordEvent(tx: Repos, actor: Actor, now: Date, input: ReorganiseInput, data: OrgEvent['data']): Promise<void> {
     await tx.org.insertEvent({
       unitId: input.unitId,
       kind: input.kind as OrgEventKind,
@@ -272,9 +368,6 @@ export class OrgService {
       actorId: actor.userId,
       recordedAt: now.toISOString(),
     });
-    await this.#materialise(tx, next, now);
-    if (input.kind === 'merge') return tx.org.reassignOwned(input.unitId, input.intoId);
-    return undefined;
   }
 
   /** Writes the replayed current state (names, parents, paths, status) to the units that differ. */
@@ -366,15 +459,18 @@ export class OrgService {
   }
 
   async setGroupMember(actor: Actor, groupCode: string, unitId: number, member: boolean): Promise<void> {
-    await runWrite(this.#store, this.#clock, actor, async (tx) => {
-      const g = await tx.org.getGroupByCode(groupCode);
-      if (!g) throw new AppError('ORG_GROUP_NOT_FOUND', { group: groupCode });
-      await authorize(tx, actor, 'org.group.manage', unitId);
-      const now = this.#clock.now();
-      if (await tx.org.setGroupMember(g.id, unitId, member)) {
-        await audit(tx, actor, now, { action: member ? 'org.group.add' : 'org.group.remove', unitId, targetType: 'library_group', targetId: g.id, after: { group: g.code, unitId } });
-      }
-    });
+    await runWrite(this.#store, this.#clock, actor, (tx) => this.setGroupMemberWithin(tx, actor, groupCode, unitId, member));
+  }
+
+  /** `setGroupMember` inside the caller's transaction; uses only `tx`. */
+  async setGroupMemberWithin(tx: Repos, actor: Actor, groupCode: string, unitId: number, member: boolean, opts: WithinOptions = {}): Promise<void> {
+    const g = await tx.org.getGroupByCode(groupCode);
+    if (!g) throw new AppError('ORG_GROUP_NOT_FOUND', { group: groupCode });
+    await authorize(tx, actor, 'org.group.manage', unitId);
+    const now = opts.now ?? this.#clock.now();
+    if (await tx.org.setGroupMember(g.id, unitId, member)) {
+      await audit(tx, actor, now, { action: member ? 'org.group.add' : 'org.group.remove', unitId, targetType: 'library_group', targetId: g.id, after: { group: g.code, unitId } });
+    }
   }
 
   /** May the actor do `permission` at this unit? For showing or hiding actions in pages. */
