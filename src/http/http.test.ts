@@ -158,7 +158,7 @@ describe('HTTP: lockout, rate limit, language, headers and hostile input [sqlite
 
   it('renders every staff page for a network administrator', async () => {
     const { jar } = await login(env.app, 'netadmin', PASSWORD);
-    const pages = ['/staff', '/staff/org', '/staff/org?asOf=2015-06-01', `/staff/org/${env.tree.distA.id}`, `/staff/org/${env.tree.distA.id}/edit`, `/staff/org/${env.tree.distA.id}/new`, `/staff/org/${env.tree.distA.id}/reorganise`, '/staff/users', `/staff/users/${env.tree.users.commlib}`, '/staff/users/new', '/staff/audit', '/staff/account', '/staff/org/import', '/api/v1/docs', `/l/${env.tree.distA.slug}`];
+    const pages = ['/staff', '/staff/org', '/staff/org?asOf=2015-06-01', `/staff/org/${env.tree.distA.id}`, `/staff/org/${env.tree.distA.id}/edit`, `/staff/org/${env.tree.distA.id}/new`, `/staff/org/${env.tree.distA.id}/reorganise`, '/staff/users', `/staff/users/${env.tree.users.commlib}`, '/staff/users/new', '/staff/audit', '/staff/account', '/staff/org/import', '/staff/groups', '/api/v1/docs', `/l/${env.tree.distA.slug}`];
     for (const url of pages) {
       const res = await get(env.app, jar, url);
       expect(res.statusCode, url).toBe(200);

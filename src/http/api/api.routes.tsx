@@ -392,6 +392,42 @@ export async function apiRoutes(base: FastifyInstance, opts: { services: Service
     },
   );
 
+  app.post(
+    '/groups',
+    {
+      schema: {
+        summary: 'Create a library group',
+        tags: ['org'],
+        body: Type.Object({ code: Type.String({ maxLength: 32 }), nameVi: Type.String({ maxLength: 200 }), nameEn: Type.Optional(Type.String({ maxLength: 200 })), description: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ code: Type.String(), nameVi: Type.String(), nameEn: Type.String() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireAuth(req);
+      const g = await org.createGroup(req.ctx.actor, req.body);
+      return reply.code(201).send({ code: g.code, nameVi: g.nameVi, nameEn: g.nameEn });
+    },
+  );
+
+  app.put(
+    '/groups/:group/members/:code',
+    {
+      schema: {
+        summary: 'Add a unit to a group (member: true) or remove it (member: false)',
+        tags: ['org'],
+        params: Type.Object({ group: Type.String({ maxLength: 32 }), code: Type.String({ maxLength: 32 }) }),
+        body: Type.Object({ member: Type.Boolean() }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      requireAuth(req);
+      const unit = await org.getByCode(req.params.code);
+      await org.setGroupMember(req.ctx.actor, req.params.group.toUpperCase(), unit.id, req.body.member);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/audit',
     {

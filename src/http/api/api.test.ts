@@ -80,6 +80,19 @@ describeEachDialect('JSON API', (dialect) => {
     expect(extra.statusCode).toBe(400);
   });
 
+  it('creates a group and manages its members, within the caller’s permissions', async () => {
+    const created = await env.app.inject({ method: 'POST', url: '/api/v1/groups', headers: bearer(adminToken), payload: { code: 'SCHOOLS', nameVi: 'Thư viện trường học', nameEn: 'School libraries' } });
+    expect(created.statusCode).toBe(201);
+    const add = await env.app.inject({ method: 'PUT', url: '/api/v1/groups/SCHOOLS/members/COMM-B1', headers: bearer(adminToken), payload: { member: true } });
+    expect(add.statusCode).toBe(204);
+    const groups = (await env.app.inject('/api/v1/groups')).json();
+    expect(groups).toEqual([{ code: 'SCHOOLS', nameVi: 'Thư viện trường học', nameEn: 'School libraries', members: ['COMM-B1'] }]);
+    const denied = await env.app.inject({ method: 'PUT', url: '/api/v1/groups/SCHOOLS/members/COMM-A1', headers: bearer(libToken), payload: { member: true } });
+    expect(denied.statusCode).toBe(403);
+    const unknown = await env.app.inject({ method: 'PUT', url: '/api/v1/groups/NOPE/members/COMM-A1', headers: bearer(adminToken), payload: { member: true } });
+    expect(unknown.json().error.code).toBe('ORG_GROUP_NOT_FOUND');
+  });
+
   it('needs the CSRF header for state changes made with a browser session', async () => {
     const { jar } = await login(env.app, 'netadmin', PASSWORD);
     const unit = (await env.app.inject('/api/v1/units/COMM-B1')).json();

@@ -68,6 +68,7 @@ function LangSwitch({ ctx }: { ctx: PageCtx }) {
 const STAFF_NAV: Array<{ href: string; key: MessageKey; permission?: Permission }> = [
   { href: '/staff', key: 'staff.home.title' },
   { href: '/staff/org', key: 'staff.nav.tree', permission: 'org.unit.view' },
+  { href: '/staff/groups', key: 'staff.nav.groups', permission: 'org.unit.view' },
   { href: '/staff/users', key: 'staff.nav.users', permission: 'staff.user.view' },
   { href: '/staff/audit', key: 'staff.nav.audit', permission: 'audit.view' },
   { href: '/staff/account', key: 'staff.nav.account' },

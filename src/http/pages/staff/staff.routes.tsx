@@ -10,6 +10,7 @@ import { Field, FormError, SelectField, Section, asFormError, formValues, requir
 import { orgPages } from './org.pages.js';
 import { userPages } from './users.pages.js';
 import { auditPages } from './audit.pages.js';
+import { groupPages } from './groups.pages.js';
 import { clientIp } from '../../plugins/context.js';
 
 export interface StaffRouteOptions {
@@ -219,4 +220,5 @@ export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOpti
   await app.register(orgPages, sub);
   await app.register(userPages, sub);
   await app.register(auditPages, sub);
+  await app.register(groupPages, sub);
 }
