@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
+import compress from '@fastify/compress';
 import type { Logger } from 'pino';
 import type { Services } from '../main/container.js';
 import type { Store, Clock } from '../app/ports.js';
@@ -55,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', req.id);
   });
 
+  // Pages and JSON go out compressed: most readers are on phones over weak mobile connections.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie, { secret: deps.sessionSecret, hook: 'onRequest' });
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(rateLimit, { global: false });

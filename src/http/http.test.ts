@@ -227,6 +227,13 @@ describe('HTTP: lockout, rate limit, language, headers and hostile input [sqlite
     }
   });
 
+  it('compresses pages for clients that accept it', async () => {
+    const res = await env.app.inject({ url: '/', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const plain = await env.app.inject('/');
+    expect(res.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+  });
+
   it('refuses an oversized body with 413', async () => {
     const res = await env.app.inject({ method: 'POST', url: '/lang', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'lang=' + 'a'.repeat(2 * 1024 * 1024) });
     expect(res.statusCode).toBe(413);
