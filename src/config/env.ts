@@ -73,13 +73,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const host = get('HOST') || '127.0.0.1';
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) problems.push(`HOST must be a host name or IP address (got "${host}")`);
 
-  let baseUrl = get('BASE_URL') || `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const givenBaseUrl = get('BASE_URL');
+  let baseUrl = givenBaseUrl || `http://${host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   try {
     const u = new URL(baseUrl);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`BASE_URL must start with http:// or https:// (got "${baseUrl}")`);
     baseUrl = baseUrl.replace(/\/+$/, '');
   } catch {
-    problems.push(`BASE_URL is not a URL (got "${baseUrl}")`);
+    // A derived address is unreadable only when HOST or PORT is, and those are reported already.
+    if (givenBaseUrl) problems.push(`BASE_URL is not a URL (got "${baseUrl}")`);
   }
 
   const rawDb = get('DATABASE_URL');

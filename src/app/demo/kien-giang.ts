@@ -86,7 +86,7 @@ export const DISTRICTS: readonly DemoDistrict[] = [
       { code: 'PQ-HN', place: 'xã Hàm Ninh', opened: '2013-03-26' },
     ],
     mergers: [],
-    fate: { renameTo: 'đặc khu Phú Quốc', absorbs: ['PQ-DD', 'PQ-CC', 'PQ-HN'] },
+    fate: { renameTo: 'đặc khu Phú Quốc', absorbs: ['PQ-DD', 'PQ-AT', 'PQ-CC', 'PQ-HN'] },
   },
   {
     code: 'KL',
