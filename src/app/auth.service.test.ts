@@ -130,6 +130,23 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
       expect(await c.store.staff.getById(t.users.commlib)).toMatchObject({ failedLogins: 0, lockedUntil: null });
     });
 
+    it('starts counting afresh once a lock has run out, so one more mistake does not lock again', async () => {
+      for (let i = 1; i <= 5; i++) await codeOf(c.services.auth.login('commlib', `wrong password ${i}`, ctx));
+      env.clock.advance(16 * MINUTE);
+      expect((await codeOf(c.services.auth.login('commlib', 'still wrong!', ctx))).code).toBe('AUTH_INVALID_CREDENTIALS');
+      expect(await c.store.staff.getById(t.users.commlib)).toMatchObject({ failedLogins: 1, lockedUntil: null });
+      expect((await c.services.auth.login('commlib', PASSWORD, ctx)).user.id).toBe(t.users.commlib);
+    });
+
+    it('counts wrong current passwords when changing it, and a lock ends every session', async () => {
+      const { token } = await c.services.auth.login('commlib', PASSWORD, ctx);
+      const { actor } = await c.services.auth.actorForSession(token, ctx);
+      for (let i = 1; i <= 4; i++) expect((await codeOf(c.services.auth.changePassword(actor, `guess number ${i}`, 'a new password 1', 'a new password 1'))).code).toBe('AUTH_INVALID_CREDENTIALS');
+      expect((await codeOf(c.services.auth.changePassword(actor, 'guess number 5', 'a new password 1', 'a new password 1'))).code).toBe('AUTH_ACCOUNT_LOCKED');
+      expect(await sessionIds(c)).toEqual([]);
+      expect((await codeOf(c.services.auth.login('commlib', PASSWORD, ctx))).code).toBe('AUTH_ACCOUNT_LOCKED');
+    });
+
     it('a success resets the failure count', async () => {
       for (let i = 1; i <= 4; i++) await codeOf(c.services.auth.login('commlib', 'wrong password!', ctx));
       await c.services.auth.login('commlib', PASSWORD, ctx);

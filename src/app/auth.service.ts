@@ -31,7 +31,7 @@ export function sha256(s: string): string {
 
 export function checkPasswordStrength(password: string, username: string): void {
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw new AppError('AUTH_PASSWORD_WEAK', { min: MIN_PASSWORD });
-  if (password.toLowerCase().includes(username.toLowerCase()) || new Set(password).size < 4) throw new AppError('AUTH_PASSWORD_WEAK', { min: MIN_PASSWORD });
+  if ((username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) || new Set(password).size < 4) throw new AppError('AUTH_PASSWORD_WEAK', { min: MIN_PASSWORD });
 }
 
 /** A random password that passes the checks, for first-start accounts. */
@@ -81,13 +81,7 @@ export class AuthService {
     }
     const ok = await this.#hasher.verify(user.passwordHash, password);
     if (!ok) {
-      const lock = user.failedLogins + 1 >= this.#policy.maxFailedLogins;
-      const lockedUntil = lock ? new Date(now.getTime() + this.#policy.lockMinutes * 60000).toISOString() : null;
-      await this.#store.transaction(async (tx) => {
-        const failures = await tx.staff.recordFailedLogin(user.id, lockedUntil, now.toISOString());
-        await audit(tx, anonymous, now, { action: lock ? 'auth.lockout' : 'auth.login.failed', unitId: user.homeUnitId, targetType: 'staff_user', targetId: user.id, after: { failures, lockedUntil } });
-      });
-      if (lock) throw new AppError('AUTH_ACCOUNT_LOCKED', { minutes: this.#policy.lockMinutes });
+      await this.#recordFailure(user, anonymous, now);
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
     if (user.status !== 'active') {
@@ -109,6 +103,22 @@ export class AuthService {
     });
     const { passwordHash: _omit, ...plain } = user;
     return { token, user: plain, session };
+  }
+
+  /**
+   * Counts a wrong password (at sign-in, or as the current password when changing it) and locks
+   * the account when the count reaches the limit. A lock that has run out starts the count afresh.
+   */
+  async #recordFailure(user: StaffUser, actor: Actor, now: Date): Promise<void> {
+    const expired = user.lockedUntil !== null && user.lockedUntil <= now.toISOString();
+    const failures = (expired ? 0 : user.failedLogins) + 1;
+    const lock = failures >= this.#policy.maxFailedLogins;
+    const lockedUntil = lock ? new Date(now.getTime() + this.#policy.lockMinutes * 60000).toISOString() : null;
+    await this.#store.transaction(async (tx) => {
+      await tx.staff.recordFailedLogin(user.id, failures, lockedUntil, now.toISOString());
+      await audit(tx, actor, now, { action: lock ? 'auth.lockout' : 'auth.login.failed', unitId: user.homeUnitId, targetType: 'staff_user', targetId: user.id, after: { failures, lockedUntil } });
+    });
+    if (lock) throw new AppError('AUTH_ACCOUNT_LOCKED', { minutes: this.#policy.lockMinutes });
   }
 
   #expiry(now: Date, createdAt: Date): Date {
@@ -157,7 +167,18 @@ export class AuthService {
     const user = await this.#store.staff.getById(actor.userId);
     const hash = await this.#store.staff.getHashById(actor.userId);
     if (!user || !hash) throw new AppError('AUTH_REQUIRED');
-    if (!(await this.#hasher.verify(hash, current))) throw new AppError('AUTH_INVALID_CREDENTIALS');
+    if (user.lockedUntil && user.lockedUntil > this.#clock.now().toISOString()) throw new AppError('AUTH_ACCOUNT_LOCKED', { minutes: Math.ceil((Date.parse(user.lockedUntil) - this.#clock.now().getTime()) / 60000) });
+    if (!(await this.#hasher.verify(hash, current))) {
+      // Guessing the current password from a stolen session counts like guessing at sign-in,
+      // and a lock it causes ends every session of the account.
+      try {
+        await this.#recordFailure(user, actor, this.#clock.now());
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'AUTH_ACCOUNT_LOCKED') await this.#store.sessions.deleteForUser(user.id);
+        throw e;
+      }
+      throw new AppError('AUTH_INVALID_CREDENTIALS');
+    }
     if (next !== confirm) throw new AppError('AUTH_PASSWORD_MISMATCH');
     checkPasswordStrength(next, user.username);
     const newHash = await this.#hasher.hash(next);

@@ -22,7 +22,7 @@ export async function runWrite<T>(store: Store, clock: Clock, actor: Actor, fn: 
   try {
     return await store.transaction(fn);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'PERMISSION_DENIED') {
+    if (e instanceof AppError && (e.code === 'PERMISSION_DENIED' || e.code === 'STAFF_GRANT_EXCEEDS_OWN')) {
       await recordDenial(store, clock, actor, e);
     }
     throw e;
@@ -32,7 +32,7 @@ export async function runWrite<T>(store: Store, clock: Clock, actor: Actor, fn: 
 export async function recordDenial(store: Store, clock: Clock, actor: Actor, e: AppError): Promise<void> {
   if (e.audited) return;
   e.audited = true;
-  const unit = typeof e.params.unit === 'number' ? e.params.unit : null;
+  const unit = typeof e.params.unit === 'number' ? e.params.unit : typeof e.params.unitId === 'number' ? e.params.unitId : null;
   await store.transaction((tx) =>
     audit(tx, actor, clock.now(), {
       action: 'security.denied',

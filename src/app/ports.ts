@@ -184,7 +184,8 @@ export interface StaffRepository {
   setStatus(id: number, status: StaffStatus, now: string): Promise<void>;
   setPassword(id: number, hash: string, now: string): Promise<void>;
   setLocale(id: number, locale: string | null, now: string): Promise<void>;
-  recordFailedLogin(id: number, lockedUntil: string | null, now: string): Promise<number>;
+  /** Stores the count of failed sign-ins in a row and the lock, if one starts. */
+  recordFailedLogin(id: number, failures: number, lockedUntil: string | null, now: string): Promise<void>;
   recordLogin(id: number, now: string): Promise<void>;
 
   roles(): Promise<Role[]>;

@@ -187,12 +187,15 @@ describeEachDialect('StaffService', (dialect: TestDialect) => {
       ['an unknown scope', () => ({ userId: t.users.commlib, roleCode: 'librarian', unitId: t.distA.id, scope: 'galaxy' }), 'STAFF_SCOPE_INVALID', () => ({ scope: 'galaxy' })],
       ['an unknown role', () => ({ userId: t.users.commlib, roleCode: 'wizard', unitId: t.distA.id, scope: 'unit' }), 'STAFF_ROLE_NOT_FOUND', () => ({ role: 'wizard' })],
       ['an unknown user', () => ({ userId: 999999, roleCode: 'librarian', unitId: t.distA.id, scope: 'unit' }), 'STAFF_USER_NOT_FOUND', () => ({ user: 999999 })],
+      // …nor hand roles in their own district to another district's staff.
+      ['a role to someone of another district', () => ({ userId: t.users.otherlib, roleCode: 'librarian', unitId: t.communeA1.id, scope: 'unit' }), 'PERMISSION_DENIED', () => ({ permission: 'staff.grant.manage', unit: t.communeB1.id })],
     ])('a district admin granting %s is refused', async (_name, input, code, params) => {
       const before = await counts(c);
       const grantsBefore = await grantsOf(t.users.commlib);
       expect(await codeOf(c.services.staff.grant(actors.distadmin, input()))).toEqual({ code, params: params() });
       expect(await grantsOf(t.users.commlib)).toEqual(grantsBefore);
-      expect(await counts(c)).toEqual({ ...before, audit: before.audit + (code === 'PERMISSION_DENIED' ? 1 : 0) });
+      // Refusals for lack of permission, and attempts to hand on more than one holds, are recorded.
+      expect(await counts(c)).toEqual({ ...before, audit: before.audit + (code === 'PERMISSION_DENIED' || code === 'STAFF_GRANT_EXCEEDS_OWN' ? 1 : 0) });
     });
 
     it('a district admin may grant their own role over part of their subtree', async () => {

@@ -156,6 +156,8 @@ export class StaffService {
       const role = await tx.staff.roleByCode(input.roleCode);
       if (!role) throw new AppError('STAFF_ROLE_NOT_FOUND', { role: input.roleCode });
       await authorize(tx, actor, 'staff.grant.manage', input.unitId);
+      // …and over the person: a district administrator cannot hand roles to another district's staff.
+      if (user.homeUnitId !== null) await authorize(tx, actor, 'staff.grant.manage', user.homeUnitId);
       const place = (await tx.org.place(input.unitId))!;
       if (!coversGrant(actor.grants, role.permissions, place, scope)) throw new AppError('STAFF_GRANT_EXCEEDS_OWN', { role: role.code });
       const unit = await tx.org.getById(input.unitId);

@@ -206,10 +206,10 @@ describe('replay: every rule refuses with its code and says where', () => {
     ['merge into a merged unit', [merge(5, '2020-01-01', 4), merge(7, '2021-01-01', 5)], 'ORG_MERGE_TARGET_CLOSED', { unit: 'C3', date: '2021-01-01', target: 'C2' }],
     ['merge into its own child', [merge(3, '2020-01-01', 4)], 'ORG_MERGE_INTO_DESCENDANT', { unit: 'DA', date: '2020-01-01', target: 'C1' }],
     ['merge into its own grandchild', [merge(3, '2020-01-01', 8)], 'ORG_MERGE_INTO_DESCENDANT', { unit: 'DA', date: '2020-01-01', target: 'R1' }],
-    ['rename a closed unit', [close(5, '2020-01-01'), rename(5, '2021-01-01', 'X')], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2021-01-01' }],
-    ['move a closed unit', [close(5, '2020-01-01'), move(5, '2021-01-01', 6)], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2021-01-01' }],
-    ['close a closed unit', [close(5, '2020-01-01'), close(5, '2021-01-01')], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2021-01-01' }],
-    ['merge a merged unit', [merge(5, '2020-01-01', 4), merge(5, '2021-01-01', 7)], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2021-01-01' }],
+    ['rename a closed unit', [close(5, '2020-01-01'), rename(5, '2021-01-01', 'X')], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2020-01-01' }],
+    ['move a closed unit', [close(5, '2020-01-01'), move(5, '2021-01-01', 6)], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2020-01-01' }],
+    ['close a closed unit', [close(5, '2020-01-01'), close(5, '2021-01-01')], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2020-01-01' }],
+    ['merge a merged unit', [merge(5, '2020-01-01', 4), merge(5, '2021-01-01', 7)], 'ORG_UNIT_CLOSED', { unit: 'C2', date: '2020-01-01' }],
     ['close a unit with open children', [close(3, '2020-01-01')], 'ORG_CLOSE_HAS_CHILDREN', { unit: 'DA', date: '2020-01-01', count: 2 }],
     ['close a unit with one open child', [close(5, '2019-01-01'), close(3, '2020-01-01')], 'ORG_CLOSE_HAS_CHILDREN', { unit: 'DA', date: '2020-01-01', count: 1 }],
     ['move the root', [move(1, '2020-01-01', 2)], 'ORG_ROOT_IMMUTABLE', { unit: 'ROOT', date: '2020-01-01' }],
@@ -244,7 +244,7 @@ describe('replay: back-dated events are checked against later ones', () => {
     // C3 closes in 2022; putting R1 under it in 2021 makes that close fail.
     ['a move under a unit that later closes', [close(7, '2022-01-01')], move(8, '2021-01-01', 7, Number.MAX_SAFE_INTEGER), 'ORG_CLOSE_HAS_CHILDREN', { unit: 'C3', date: '2022-01-01', count: 1 }],
     // DA is renamed in 2023; merging it away in 2022 makes that rename hit a merged unit.
-    ['a merge before a later rename', [rename(3, '2023-01-01', 'X')], merge(3, '2022-01-01', 6, Number.MAX_SAFE_INTEGER), 'ORG_UNIT_CLOSED', { unit: 'DA', date: '2023-01-01' }],
+    ['a merge before a later rename', [rename(3, '2023-01-01', 'X')], merge(3, '2022-01-01', 6, Number.MAX_SAFE_INTEGER), 'ORG_UNIT_CLOSED', { unit: 'DA', date: '2022-01-01' }],
     // R1 moves under C2 in 2024; closing C2 in 2023 makes that move target a closed unit.
     ['a close before a later move under it', [move(8, '2024-01-01', 5)], close(5, '2023-01-01', Number.MAX_SAFE_INTEGER), 'ORG_PARENT_CLOSED', { unit: 'R1', date: '2024-01-01', parent: 'C2' }],
     // DB moves under C1 in 2024; a 2023 move of C1 under C3 (below DB) is fine then, but the later one makes a cycle.

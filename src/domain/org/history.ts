@@ -148,7 +148,7 @@ function applyEvent(state: TreeState, e: OrgEvent): void {
 
   const unit = state.units.get(e.unitId);
   if (!unit) throw new AppError('ORG_EVENT_BEFORE_CREATION', { unit: String(e.unitId), date: e.effectiveDate });
-  if (unit.status !== 'active') fail('ORG_UNIT_CLOSED', e, state);
+  if (unit.status !== 'active') fail('ORG_UNIT_CLOSED', e, state, { date: unit.endedOn ?? e.effectiveDate });
 
   switch (e.kind) {
     case 'rename':

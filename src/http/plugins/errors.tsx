@@ -94,7 +94,7 @@ export const errorPlugin = fp(async (app) => {
     const e = toAppError(err);
     if (e.code === 'INTERNAL') req.log.error({ err }, 'request failed');
     else if (e.status >= 500) req.log.error({ code: e.code }, 'request failed');
-    if (e.code === 'PERMISSION_DENIED' && req.ctx) {
+    if ((e.code === 'PERMISSION_DENIED' || e.code === 'STAFF_GRANT_EXCEEDS_OWN') && req.ctx) {
       try {
         await app.recordDenial(req, e);
       } catch (auditErr) {

@@ -86,14 +86,8 @@ export class KyselyStaffRepository implements StaffRepository {
   async setLocale(id: number, locale: string | null, now: string) {
     await this.#db.updateTable('staff_users').set({ locale, updated_at: now }).where('id', '=', id).execute();
   }
-  async recordFailedLogin(id: number, lockedUntil: string | null, now: string) {
-    const r = await this.#db
-      .updateTable('staff_users')
-      .set({ failed_logins: sql<number>`failed_logins + 1`, locked_until: lockedUntil, updated_at: now })
-      .where('id', '=', id)
-      .returning('failed_logins')
-      .executeTakeFirstOrThrow();
-    return r.failed_logins;
+  async recordFailedLogin(id: number, failures: number, lockedUntil: string | null, now: string) {
+    await this.#db.updateTable('staff_users').set({ failed_logins: failures, locked_until: lockedUntil, updated_at: now }).where('id', '=', id).execute();
   }
   async recordLogin(id: number, now: string) {
     await this.#db.updateTable('staff_users').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', id).execute();
