@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../config/env.js';
 import { translator, type Locale, type Translate } from '../i18n/i18n.js';
 import type { Container } from '../main/container.js';
-import { cliEn, cliVi, type CliMessageKey } from './messages.js';
+import { cliEn, cliVi, type CliMessageKey } from '../i18n/cli-messages.js';
 
 /** The parts of the program that live in the composition root, handed in by `src/main/cli.ts`. */
 export interface CliDeps {

@@ -12,7 +12,7 @@ import { buildForest, type TreeNode, type UnitStatus } from '../domain/org/histo
 import type { Container } from '../main/container.js';
 import { CliError, contextFor, type CliContext, type CliDeps } from './context.js';
 import { problemText } from './report.js';
-import type { CliMessageKey } from './messages.js';
+import type { CliMessageKey } from '../i18n/cli-messages.js';
 import { formatTable } from './table.js';
 
 type Format = 'csv' | 'json';

@@ -1,5 +1,5 @@
 /**
- * What the `lienthong` command says, in English (its default) and Vietnamese (`--lang vi`).
+ * The command line's part of the message catalogue: what the `lienthong` command says, in English (its default) and Vietnamese (`--lang vi`).
  * Error codes, unit types and statuses come from the shared catalogue in `src/i18n`; these are
  * the sentences only the command line uses. Placeholders are `{name}`, as there.
  */
