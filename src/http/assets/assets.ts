@@ -32,7 +32,8 @@ const assets = new Map<string, Asset>();
 for (const name of readdirSync(dir)) {
   const ext = extname(name);
   const type = TYPES[ext];
-  if (!type) continue;
+  // This module sits in the same folder (compiled to assets.js in dist/); it is not an asset.
+  if (!type || name.startsWith('assets.')) continue;
   const body = readFileSync(join(dir, name));
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   const hashed = `${name.slice(0, -ext.length)}.${hash}${ext}`;
