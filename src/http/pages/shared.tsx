@@ -1,5 +1,6 @@
 /** Components shared by public and staff pages. */
 import type { ComponentChildren } from 'preact';
+import type { TreeNode } from '../../domain/org/history.js';
 import type { UnitHistoryEntry } from '../../app/org.service.js';
 import type { OrgUnit } from '../../domain/org/unit.js';
 import type { MessageKey } from '../../i18n/i18n.js';
@@ -69,5 +70,30 @@ export function HistoryList({ ctx, history, units, staff = false }: { ctx: PageC
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * A tree of units as nested lists; branches fold with <details> (open for the top levels), so it
+ * needs no JavaScript. `label` renders one unit's line.
+ */
+export function UnitTree<T>({ nodes, label, depth = 0 }: { nodes: readonly TreeNode<T>[]; label: (unit: T) => ComponentChildren; depth?: number }) {
+  return (
+    <ul class={depth === 0 ? 'tree' : undefined}>
+      {nodes.map((n) => {
+        const line = <span class="node">{label(n.unit)}</span>;
+        if (n.children.length === 0) return <li class="leaf">{line}</li>;
+        return (
+          <li>
+            <details open={depth < 2}>
+              <summary>
+                {line} <span class="muted small">({n.children.length})</span>
+              </summary>
+              <UnitTree nodes={n.children} label={label} depth={depth + 1} />
+            </details>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

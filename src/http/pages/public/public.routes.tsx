@@ -6,13 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../../main/container.js';
 import { AppError } from '../../../domain/errors.js';
-import { buildForest, isIsoDate, type TreeNode } from '../../../domain/org/history.js';
+import { buildForest, isIsoDate } from '../../../domain/org/history.js';
 import { UNIT_TYPES, type UnitTypeCode } from '../../../domain/org/unit-types.js';
 import type { OrgUnit } from '../../../domain/org/unit.js';
 import { compareVi } from '../../../text/fold.js';
 import { isLocale, type MessageKey } from '../../../i18n/i18n.js';
 import { Layout, flashFromQuery, formatDate, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
-import { HistoryList } from '../shared.js';
+import { HistoryList, UnitTree } from '../shared.js';
 
 interface TreeUnit {
   id: number;
@@ -22,32 +22,6 @@ interface TreeUnit {
   nameEn: string;
   typeCode: UnitTypeCode;
   slug: string | null;
-}
-
-function PublicTree({ ctx, nodes, depth = 0 }: { ctx: PageCtx; nodes: TreeNode<TreeUnit>[]; depth?: number }) {
-  return (
-    <ul class={depth === 0 ? 'tree' : undefined}>
-      {nodes.map((n) => {
-        const label = (
-          <span class="node">
-            {n.unit.slug ? <a href={`/l/${n.unit.slug}`}>{unitName(ctx, n.unit)}</a> : <span>{unitName(ctx, n.unit)}</span>}
-            <span class="badge">{ctx.t(`unitType.${n.unit.typeCode}` as MessageKey)}</span>
-          </span>
-        );
-        if (n.children.length === 0) return <li class="leaf">{label}</li>;
-        return (
-          <li>
-            <details open={depth < 2}>
-              <summary>
-                {label} <span class="muted small">({n.children.length})</span>
-              </summary>
-              <PublicTree ctx={ctx} nodes={n.children} depth={depth + 1} />
-            </details>
-          </li>
-        );
-      })}
-    </ul>
-  );
 }
 
 const byName = (ctx: PageCtx) => (a: TreeUnit, b: TreeUnit) => compareVi(unitName(ctx, a), unitName(ctx, b));
@@ -105,7 +79,15 @@ export async function publicPageRoutes(app: FastifyInstance, opts: { services: S
               </div>
             </form>
             <div class="card">
-              <PublicTree ctx={ctx} nodes={forest} />
+              <UnitTree
+                nodes={forest}
+                label={(u) => (
+                  <>
+                    {u.slug ? <a href={`/l/${u.slug}`}>{unitName(ctx, u)}</a> : <span>{unitName(ctx, u)}</span>}
+                    <span class="badge">{t(`unitType.${u.typeCode}` as MessageKey)}</span>
+                  </>
+                )}
+              />
             </div>
           </section>
           {groups.length > 0 ? (

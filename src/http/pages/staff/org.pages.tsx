@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { AppError } from '../../../domain/errors.js';
-import { buildForest, isIsoDate, type TreeNode } from '../../../domain/org/history.js';
+import { buildForest, isIsoDate } from '../../../domain/org/history.js';
 import { UNIT_TYPE_CODES, type UnitTypeCode } from '../../../domain/org/unit-types.js';
 import type { OrgUnit } from '../../../domain/org/unit.js';
 import { SETTINGS, type SettingDef } from '../../../domain/org/settings.js';
@@ -16,7 +16,7 @@ import { compareVi } from '../../../text/fold.js';
 import type { MessageKey } from '../../../i18n/i18n.js';
 import type { Services } from '../../../main/container.js';
 import { Csrf, Layout, errorText, flashFromQuery, formatDate, pageCtx, sendPage, unitName, type Flash, type PageCtx } from '../render.js';
-import { HistoryList } from '../shared.js';
+import { HistoryList, UnitTree } from '../shared.js';
 import { Field, FormError, SelectField, Section, asFormError, formValues, requireUser, type Values } from './forms.js';
 
 /** Largest tree file accepted for import. */
@@ -30,34 +30,6 @@ interface Row {
   nameEn: string;
   typeCode: UnitTypeCode;
   status: string;
-}
-
-function StaffTree({ ctx, nodes, depth = 0, link }: { ctx: PageCtx; nodes: TreeNode<Row>[]; depth?: number; link: boolean }) {
-  return (
-    <ul class={depth === 0 ? 'tree' : undefined}>
-      {nodes.map((n) => {
-        const u = n.unit;
-        const label = (
-          <span class="node">
-            {link ? <a href={`/staff/org/${u.id}`}>{unitName(ctx, u)}</a> : <span>{unitName(ctx, u)}</span>}
-            <span class="code">{u.code}</span>
-            {u.status !== 'active' ? <span class={`badge badge-${u.status}`}>{ctx.t(`status.${u.status}` as MessageKey)}</span> : null}
-          </span>
-        );
-        if (n.children.length === 0) return <li class="leaf">{label}</li>;
-        return (
-          <li>
-            <details open={depth < 2}>
-              <summary>
-                {label} <span class="muted small">({n.children.length})</span>
-              </summary>
-              <StaffTree ctx={ctx} nodes={n.children} depth={depth + 1} link={link} />
-            </details>
-          </li>
-        );
-      })}
-    </ul>
-  );
 }
 
 function typeOptions(ctx: PageCtx): Array<[string, string]> {
@@ -125,7 +97,16 @@ export async function orgPages(app: FastifyInstance, opts: { services: Services 
           ) : null}
         </p>
         <div class="card">
-          <StaffTree ctx={ctx} nodes={forest} link />
+          <UnitTree
+            nodes={forest}
+            label={(u) => (
+              <>
+                <a href={`/staff/org/${u.id}`}>{unitName(ctx, u)}</a>
+                <span class="code">{u.code}</span>
+                {u.status !== 'active' ? <span class={`badge badge-${u.status}`}>{t(`status.${u.status}` as MessageKey)}</span> : null}
+              </>
+            )}
+          />
         </div>
       </Layout>,
     );
