@@ -79,6 +79,7 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
           via = 'session';
         } catch (e) {
           if (!(e instanceof AppError)) throw e;
+          req.log.info({ code: e.code }, 'session refused');
           sessionExpired = true;
           reply.clearCookie(SESSION_COOKIE, { path: '/' });
         }
