@@ -1,13 +1,12 @@
 /**
  * Runs a suite once per database: SQLite (always) and PostgreSQL (when a server is here; see
- * `global-setup.ts`). Each run gets its own fresh database, dropped afterwards.
+ * `global-setup.ts`). Each run gets its own fresh database, copied from a migrated template (see
+ * `databases.ts`) and dropped afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, inject } from 'vitest';
+import { createPgDatabase, dropPgDatabase, pgDatabaseUrl, uniqueName } from './databases.js';
 
 export type TestDialect = 'sqlite' | 'postgres';
 export const DIALECTS: readonly TestDialect[] = ['sqlite', 'postgres'];
@@ -17,36 +16,24 @@ export interface TempDatabase {
   drop(): Promise<void>;
 }
 
-/** A new empty database of the given kind. */
-export async function tempDatabase(dialect: TestDialect): Promise<TempDatabase> {
+/**
+ * A new database of the given kind, already migrated: a copy of the template that the global
+ * setup migrated once for the whole run. `empty: true` gives one without even the schema, for
+ * tests of migrating itself.
+ */
+export async function tempDatabase(dialect: TestDialect, opts: { empty?: boolean } = {}): Promise<TempDatabase> {
+  const run = inject('databases');
   if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'lienthong-test-'));
-    return { url: join(dir, 'test.sqlite'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    const dir = mkdtempSync(join(run.dir, 'db-'));
+    const url = join(dir, 'test.sqlite');
+    if (!opts.empty) copyFileSync(run.sqliteTemplate, url);
+    return { url, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const admin = inject('pgUrl');
-  if (!admin) throw new Error('PostgreSQL is not available');
-  const name = `lt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  if (!admin || !run.pgTemplate) throw new Error('PostgreSQL is not available');
+  const name = uniqueName(run.pgPrefix);
+  await createPgDatabase(admin, name, opts.empty ? null : run.pgTemplate);
+  return { url: pgDatabaseUrl(admin, name), drop: () => dropPgDatabase(admin, name) };
 }
 
 export function dialectAvailable(dialect: TestDialect): boolean {

@@ -2,6 +2,7 @@
  * Factories that insert real rows through the real use cases: a small tree with staff at
  * several levels, on a real database.
  */
+import { afterEach, beforeEach } from 'vitest';
 import { createContainer, type Container } from '../src/main/container.js';
 import { systemActor, type Actor } from '../src/app/actor.js';
 import type { Clock } from '../src/app/ports.js';
@@ -95,4 +96,49 @@ export async function smallTree(c: Container): Promise<SmallTree> {
 export async function actorFor(c: Container, userId: number): Promise<Actor> {
   const u = await c.store.staff.getById(userId);
   return { kind: 'staff', userId, label: u!.username, grants: await c.store.staff.effectiveGrants(userId) };
+}
+
+export type TreeActors = Record<keyof SmallTree['users'], Actor>;
+
+export interface TreeEnv {
+  env: TestEnv;
+  c: Container;
+  t: SmallTree;
+  /** The signed-in actor of each user of the small tree. */
+  actors: TreeActors;
+}
+
+/** A fresh database with the small tree on it, and its users as actors. */
+export async function treeEnv(dialect: TestDialect, opts: { clock?: TestClock } = {}): Promise<TreeEnv> {
+  const env = await testEnv(dialect, opts);
+  const c = env.container;
+  try {
+    const t = await smallTree(c);
+    const actors: TreeActors = {
+      netadmin: await actorFor(c, t.users.netadmin),
+      distadmin: await actorFor(c, t.users.distadmin),
+      commlib: await actorFor(c, t.users.commlib),
+      otherlib: await actorFor(c, t.users.otherlib),
+    };
+    return { env, c, t, actors };
+  } catch (e) {
+    await env.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Gives every test of the enclosing suite its own `treeEnv`, disposed after the test. `use` gets
+ * it before each test; assign it to the suite's variables: `({ env, c, t, actors } = x)`.
+ */
+export function treeEnvEach(dialect: TestDialect, use: (x: TreeEnv) => void): void {
+  let current: TreeEnv | undefined;
+  beforeEach(async () => {
+    current = await treeEnv(dialect);
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.env.dispose();
+    current = undefined;
+  });
 }

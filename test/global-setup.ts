@@ -2,15 +2,21 @@
  * Finds out once per test run which real services are here: PostgreSQL and Chromium. Tests that
  * need a missing one are skipped with a plain message, unless `.ci/run` made them required
  * (`LIENTHONG_REQUIRE_PG=1`, `LIENTHONG_REQUIRE_BROWSER=1`), in which case the run fails here.
+ *
+ * It also migrates one template database per dialect, which `tempDatabase` copies for every test
+ * instead of migrating each one afresh, and removes all the run's databases when it ends (see
+ * `databases.ts`).
  */
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { setUpRunDatabases, type RunDatabases } from './databases.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string | null;
     chromium: string | null;
+    databases: RunDatabases;
   }
 }
 
@@ -29,7 +35,7 @@ async function probePostgres(url: string): Promise<string | null> {
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const pgUrl = process.env.LIENTHONG_TEST_PG_URL || DEFAULT_PG_URL;
   const pgProblem = await probePostgres(pgUrl);
   const chromium = process.env.LIENTHONG_CHROMIUM || '/usr/bin/chromium';
@@ -53,4 +59,8 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   project.provide('pgUrl', pgProblem ? null : pgUrl);
   project.provide('chromium', haveChromium ? chromium : null);
+
+  const { run, teardown } = await setUpRunDatabases(pgProblem ? null : pgUrl);
+  project.provide('databases', run);
+  return teardown;
 }

@@ -4,7 +4,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../src/http/app.js';
-import { smallTree, testEnv, type SmallTree, type TestEnv } from './factories.js';
+import { treeEnv, type SmallTree, type TestEnv } from './factories.js';
 import type { TestDialect } from './dialects.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -15,8 +15,7 @@ export interface HttpEnv extends TestEnv {
 }
 
 export async function httpEnv(dialect: TestDialect, opts: { loginRateLimit?: number } = {}): Promise<HttpEnv> {
-  const env = await testEnv(dialect);
-  const tree = await smallTree(env.container);
+  const { env, t: tree } = await treeEnv(dialect);
   const app = await buildApp({
     services: env.container.services,
     store: env.container.store,

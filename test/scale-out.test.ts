@@ -68,7 +68,8 @@ describe.skipIf(!dialectAvailable('postgres'))('two server processes on one Post
   let password: string;
 
   beforeAll(async () => {
-    db = await tempDatabase('postgres');
+    // Empty, not even migrated: the servers' first start does that, as in production.
+    db = await tempDatabase('postgres', { empty: true });
     dataDir = mkdtempSync(join(tmpdir(), 'lienthong-scale-'));
     const env = { DATABASE_URL: db.url, LIENTHONG_DATA_DIR: dataDir, SESSION_SECRET: 'shared-secret-for-all-processes-0123456789', LIENTHONG_DEMO: '0' };
     a = await startServer(env);

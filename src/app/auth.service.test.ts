@@ -1,32 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { describeEachDialect, type TestDialect } from '../../test/dialects.js';
-import { actorFor, PASSWORD, smallTree, testEnv, type SmallTree, type TestEnv } from '../../test/factories.js';
+import { actorFor, PASSWORD, treeEnvEach, type SmallTree, type TestEnv, type TreeActors } from '../../test/factories.js';
+import { codeOf, failure, sessionIds } from '../../test/expect.js';
 import type { Container } from '../main/container.js';
-import { AppError, type ErrorCode } from '../domain/errors.js';
+import type { ErrorCode } from '../domain/errors.js';
 import { systemActor, type Actor } from './actor.js';
 import { checkPasswordStrength, sha256 } from './auth.service.js';
 
-async function codeOf(p: Promise<unknown>): Promise<{ code: ErrorCode; params: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, params: { ...e.params } };
-    throw e;
-  }
-  throw new Error('the operation succeeded');
-}
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('the operation succeeded');
-}
-async function sessionIds(c: Container): Promise<string[]> {
-  return (await c.handle.db.selectFrom('sessions').select('id').orderBy('id').execute()).map((r) => r.id);
-}
 const ctx = { ip: '203.0.113.9', userAgent: 'vitest', requestId: 'req-1' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -56,15 +36,8 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
   let env: TestEnv;
   let c: Container;
   let t: SmallTree;
-
-  beforeEach(async () => {
-    env = await testEnv(dialect);
-    c = env.container;
-    t = await smallTree(c);
-  });
-  afterEach(async () => {
-    await env.dispose();
-  });
+  let actors: TreeActors;
+  treeEnvEach(dialect, (x) => ({ env, c, t, actors } = x));
 
   describe('login', () => {
     it('opens a session stored under the SHA-256 of its token, never the token itself', async () => {
@@ -238,8 +211,8 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
 
   describe('API tokens', () => {
     let distadmin: Actor;
-    beforeEach(async () => {
-      distadmin = { ...(await actorFor(c, t.users.distadmin)), kind: 'staff' };
+    beforeEach(() => {
+      distadmin = actors.distadmin;
     });
 
     it('a created secret works through actorForToken; only its hash is stored', async () => {

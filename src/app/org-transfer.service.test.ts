@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { stringify } from 'csv-stringify/sync';
 import { describeEachDialect } from '../../test/dialects.js';
-import { actorFor, smallTree, testEnv, type SmallTree, type TestEnv } from '../../test/factories.js';
+import { actorFor, testEnv, treeEnvEach, type SmallTree, type TestEnv } from '../../test/factories.js';
+import { failure } from '../../test/expect.js';
 import { systemActor } from './actor.js';
-import { AppError } from '../domain/errors.js';
 import { TREE_COLUMNS, type ImportReport, type TreeDocument } from './org-transfer.service.js';
 
 const sys = systemActor('test');
@@ -17,17 +17,6 @@ function csv(header: readonly string[], rows: readonly (readonly string[])[]): s
 
 const NEW_COLUMNS = ['code', 'parent', 'type', 'nameVi', 'nameEn', 'openedOn'] as const;
 
-/** What an import throws, for asserting on its code and details. */
-async function thrown(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
-
 function actions(r: ImportReport): Array<[number, string, string, string[]]> {
   return r.rows.map((x) => [x.row, x.code, x.action, x.problems.map((p) => `${p.field}:${p.code}`)]);
 }
@@ -35,14 +24,7 @@ function actions(r: ImportReport): Array<[number, string, string, string[]]> {
 describeEachDialect('OrgTransferService', (dialect) => {
   let env: TestEnv;
   let tree: SmallTree;
-
-  beforeEach(async () => {
-    env = await testEnv(dialect);
-    tree = await smallTree(env.container);
-  });
-  afterEach(async () => {
-    await env.dispose();
-  });
+  treeEnvEach(dialect, (x) => ({ env, t: tree } = x));
 
   const services = () => env.container.services;
   const unitCount = async () => (await services().org.list()).length;
@@ -143,7 +125,7 @@ describeEachDialect('OrgTransferService', (dialect) => {
     expect(now.units[2]).toMatchObject({ code: 'DIST-A', nameVi: 'Thư viện huyện mới' });
     expect(now.units[4]).toMatchObject({ code: 'COMM-A2', status: 'merged', endedOn: '2022-01-01', mergedInto: 'COMM-A1' });
 
-    expect((await thrown(orgTransfer.exportTree('csv', { asOf: '2015-02-30' }))).code).toBe('ORG_DATE_INVALID');
+    expect((await failure(orgTransfer.exportTree('csv', { asOf: '2015-02-30' }))).code).toBe('ORG_DATE_INVALID');
   });
 
   it.each(['csv', 'json'] as const)('round-trips a %s export as all unchanged, writing nothing', async (format) => {
@@ -331,7 +313,7 @@ describeEachDialect('OrgTransferService', (dialect) => {
     expect(report).toMatchObject({ created: 2, errors: 2, written: true });
     expect(await unitCount()).toBe(units + 2);
     expect((await org.getByCode('GOOD-2')).parentId).toBe((await org.getByCode('GOOD-1')).id);
-    expect((await thrown(org.getByCode('BAD-TYPE'))).code).toBe('ORG_UNIT_NOT_FOUND');
+    expect((await failure(org.getByCode('BAD-TYPE'))).code).toBe('ORG_UNIT_NOT_FOUND');
   });
 
   it('writes nothing on a dry run, yet reports what it would do', async () => {
@@ -437,7 +419,7 @@ describeEachDialect('OrgTransferService', (dialect) => {
 
   it.each(UNREADABLE)('refuses a file that cannot be read: %s', async (_name, format, content, expected) => {
     const [units, audits] = [await unitCount(), await auditCount()];
-    const e = await thrown(services().orgTransfer.importTree(sys, content, format));
+    const e = await failure(services().orgTransfer.importTree(sys, content, format));
     expect(e.code).toBe('ORG_IMPORT_INVALID');
     expect(e.params.count).toBe(expected.length);
     expect(e.details?.map((d) => [d.code, d.params ?? {}])).toEqual(expected);
@@ -447,10 +429,10 @@ describeEachDialect('OrgTransferService', (dialect) => {
   it('refuses more than 100,000 rows or 20 MB', async () => {
     const { orgTransfer } = services();
     const many = `code\r\n${Array.from({ length: 100_001 }, (_, i) => `U${i}`).join('\r\n')}\r\n`;
-    const e = await thrown(orgTransfer.importTree(sys, many, 'csv'));
+    const e = await failure(orgTransfer.importTree(sys, many, 'csv'));
     expect([e.code, e.params]).toEqual(['PAYLOAD_TOO_LARGE', { maxRows: 100_000 }]);
     const big = Buffer.alloc(20 * 1024 * 1024 + 1, 0x41);
-    const f = await thrown(orgTransfer.importTree(sys, big, 'json'));
+    const f = await failure(orgTransfer.importTree(sys, big, 'json'));
     expect([f.code, f.params]).toEqual(['PAYLOAD_TOO_LARGE', { maxBytes: 20 * 1024 * 1024 }]);
   });
 });

@@ -1,50 +1,30 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDialect, type TestDialect } from '../../test/dialects.js';
-import { actorFor, smallTree, testEnv, type SmallTree, type TestEnv } from '../../test/factories.js';
+import { actorFor, treeEnvEach, type SmallTree, type TreeActors } from '../../test/factories.js';
+import { codeOf, count, counts as rowCounts, latestAudit } from '../../test/expect.js';
 import type { Container } from '../main/container.js';
 import { AppError, type ErrorCode } from '../domain/errors.js';
-import { systemActor, type Actor } from './actor.js';
+import { systemActor } from './actor.js';
 import type { OrgUnit } from '../domain/org/unit.js';
 
 // ---------------------------------------------------------------- helpers
 
-async function count(c: Container, table: string): Promise<number> {
-  const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(c.handle.db);
-  return Number(r.rows[0]!.n);
-}
-
 /** Row counts of everything a tree operation may write. */
-async function counts(c: Container) {
-  return {
-    units: await count(c, 'org_units'),
-    events: await count(c, 'org_events'),
-    audit: await count(c, 'audit_log'),
-    grants: await count(c, 'grants'),
-    settings: await count(c, 'unit_settings'),
-    groups: await count(c, 'library_groups'),
-    members: await count(c, 'library_group_members'),
-  };
-}
+const counts = (c: Container) =>
+  rowCounts(c, {
+    units: 'org_units',
+    events: 'org_events',
+    audit: 'audit_log',
+    grants: 'grants',
+    settings: 'unit_settings',
+    groups: 'library_groups',
+    members: 'library_group_members',
+  });
 
 /** Everything about the current units that a write could change. */
 async function snapshot(c: Container) {
   return (await c.store.org.list()).map(({ createdAt: _c, ...u }) => u);
-}
-
-async function codeOf(p: Promise<unknown>): Promise<{ code: ErrorCode; params: Record<string, unknown> }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return { code: e.code, params: { ...e.params } };
-    throw e;
-  }
-  throw new Error('the operation succeeded');
-}
-
-async function latestAudit(c: Container, action?: string) {
-  const [e] = await c.store.audit.list({ limit: 1, ...(action ? { action } : {}) });
-  return e;
 }
 
 const byCode = async (c: Container, code: string): Promise<OrgUnit> => {
@@ -58,25 +38,10 @@ const sys = systemActor('test');
 // ---------------------------------------------------------------- suites
 
 describeEachDialect('OrgService', (dialect: TestDialect) => {
-  let env: TestEnv;
   let c: Container;
   let t: SmallTree;
-  let actors: Record<'netadmin' | 'distadmin' | 'commlib' | 'otherlib', Actor>;
-
-  beforeEach(async () => {
-    env = await testEnv(dialect);
-    c = env.container;
-    t = await smallTree(c);
-    actors = {
-      netadmin: await actorFor(c, t.users.netadmin),
-      distadmin: await actorFor(c, t.users.distadmin),
-      commlib: await actorFor(c, t.users.commlib),
-      otherlib: await actorFor(c, t.users.otherlib),
-    };
-  });
-  afterEach(async () => {
-    await env.dispose();
-  });
+  let actors: TreeActors;
+  treeEnvEach(dialect, (x) => ({ c, t, actors } = x));
 
   describe('the small tree', () => {
     it('has the expected paths and depths', async () => {

@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { describeEachDialect, type TestDialect } from '../../test/dialects.js';
 import { TestClock, testEnv, type TestEnv } from '../../test/factories.js';
+import { count, counts as rowCounts } from '../../test/expect.js';
 import type { Container } from '../main/container.js';
 import type { OrgUnit } from '../domain/org/unit.js';
 import { firstStart, type CreatedAccount } from './setup.service.js';
 import { CLOSED_ROOM, DISTRICTS, PARTNERS, REFORM_DATE } from './demo/kien-giang.js';
 
-async function count(c: Container, table: string): Promise<number> {
-  const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(c.handle.db);
-  return Number(r.rows[0]!.n);
-}
-async function counts(c: Container) {
-  const out: Record<string, number> = {};
-  for (const t of ['org_units', 'org_events', 'staff_users', 'grants', 'roles', 'role_permissions', 'library_groups', 'library_group_members', 'unit_settings', 'audit_log']) out[t] = await count(c, t);
-  return out;
-}
+const TABLES = ['org_units', 'org_events', 'staff_users', 'grants', 'roles', 'role_permissions', 'library_groups', 'library_group_members', 'unit_settings', 'audit_log'];
+const counts = (c: Container) => rowCounts(c, Object.fromEntries(TABLES.map((t) => [t, t])));
 const ctx = { ip: null, userAgent: null, requestId: null };
 const deps = (c: Container) => ({ store: c.store, org: c.services.org, staff: c.services.staff });
 

@@ -1,55 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
 import { describeEachDialect, type TestDialect } from '../../test/dialects.js';
-import { actorFor, PASSWORD, smallTree, testEnv, type SmallTree, type TestEnv } from '../../test/factories.js';
+import { actorFor, PASSWORD, treeEnvEach, type SmallTree, type TreeActors } from '../../test/factories.js';
+import { codeOf, count, counts as rowCounts, failure, latestAudit } from '../../test/expect.js';
 import type { Container } from '../main/container.js';
-import { AppError, type ErrorCode } from '../domain/errors.js';
+import type { ErrorCode } from '../domain/errors.js';
 import { systemActor, type Actor } from './actor.js';
 
-async function count(c: Container, table: string): Promise<number> {
-  const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(c.handle.db);
-  return Number(r.rows[0]!.n);
-}
-async function counts(c: Container) {
-  return { users: await count(c, 'staff_users'), grants: await count(c, 'grants'), sessions: await count(c, 'sessions'), audit: await count(c, 'audit_log') };
-}
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('the operation succeeded');
-}
-async function codeOf(p: Promise<unknown>): Promise<{ code: ErrorCode; params: Record<string, unknown> }> {
-  const e = await failure(p);
-  return { code: e.code, params: { ...e.params } };
-}
-const latestAudit = async (c: Container) => (await c.store.audit.list({ limit: 1 }))[0];
+const counts = (c: Container) => rowCounts(c, { users: 'staff_users', grants: 'grants', sessions: 'sessions', audit: 'audit_log' });
 const ctx = { ip: '127.0.0.1', userAgent: 'vitest', requestId: null };
 const sys = systemActor('test');
 
 describeEachDialect('StaffService', (dialect: TestDialect) => {
-  let env: TestEnv;
   let c: Container;
   let t: SmallTree;
-  let actors: Record<'netadmin' | 'distadmin' | 'commlib' | 'otherlib', Actor>;
-
-  beforeEach(async () => {
-    env = await testEnv(dialect);
-    c = env.container;
-    t = await smallTree(c);
-    actors = {
-      netadmin: await actorFor(c, t.users.netadmin),
-      distadmin: await actorFor(c, t.users.distadmin),
-      commlib: await actorFor(c, t.users.commlib),
-      otherlib: await actorFor(c, t.users.otherlib),
-    };
-  });
-  afterEach(async () => {
-    await env.dispose();
-  });
+  let actors: TreeActors;
+  treeEnvEach(dialect, (x) => ({ c, t, actors } = x));
 
   describe('create', () => {
     it('stores an argon2id hash, never the password, and audits the creation', async () => {

@@ -1,0 +1,79 @@
+import { expect, it } from 'vitest';
+import { sql, type RawBuilder } from 'kysely';
+import { describeEachDialect, tempDatabase, type TestDialect } from '../../../test/dialects.js';
+import { count } from '../../../test/expect.js';
+import { migrate, openDatabase, type DatabaseHandle } from './database.js';
+import { migrationProvider } from './migrations/index.js';
+
+const TABLES = ['api_tokens', 'audit_log', 'grants', 'library_group_members', 'library_groups', 'org_events', 'org_units', 'role_permissions', 'roles', 'sessions', 'staff_users', 'unit_settings'];
+const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
+
+async function rows(handle: DatabaseHandle, query: RawBuilder<unknown>): Promise<unknown[]> {
+  return (await query.execute(handle.db)).rows;
+}
+
+/** Everything the migrations define, as the database's own catalogue lists it. */
+async function schemaOf(handle: DatabaseHandle): Promise<Record<string, unknown[]>> {
+  if (handle.dialect === 'sqlite') {
+    return { objects: await rows(handle, sql`select type, name, tbl_name, sql from sqlite_master order by type, name`) };
+  }
+  return {
+    columns: await rows(handle, sql`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position`),
+    indexes: await rows(handle, sql`select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by tablename, indexname`),
+    constraints: await rows(handle, sql`select conrelid::regclass::text as tbl, conname, pg_get_constraintdef(oid) as def from pg_constraint where connamespace = 'public'::regnamespace order by tbl, conname`),
+    triggers: await rows(handle, sql`select event_object_table, trigger_name, event_manipulation, action_timing, action_statement from information_schema.triggers where trigger_schema = 'public' order by event_object_table, trigger_name, event_manipulation`),
+    functions: await rows(handle, sql`select proname, prosrc from pg_proc where pronamespace = 'public'::regnamespace order by proname`),
+  };
+}
+
+async function tablesOf(handle: DatabaseHandle): Promise<string[]> {
+  const list =
+    handle.dialect === 'sqlite'
+      ? sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name`
+      : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`;
+  return (await list.execute(handle.db)).rows.map((r) => r.name);
+}
+
+/** Runs `fn` on a new database (`empty`: not even migrated), then drops it. */
+async function withDatabase(dialect: TestDialect, opts: { empty?: boolean }, fn: (handle: DatabaseHandle) => Promise<void>): Promise<void> {
+  const db = await tempDatabase(dialect, opts);
+  const handle = openDatabase({ url: db.url, poolSize: 1 });
+  try {
+    await fn(handle);
+  } finally {
+    await handle.close();
+    await db.drop();
+  }
+}
+
+describeEachDialect('migrations', (dialect: TestDialect) => {
+  it('build the whole schema on an empty database, and running them again changes nothing', async () => {
+    const names = Object.keys(await migrationProvider(dialect).getMigrations()).sort();
+    await withDatabase(dialect, { empty: true }, async (handle) => {
+      expect(await tablesOf(handle)).toEqual([]);
+
+      const first = await migrate(handle);
+      expect(first.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual(names.map((n) => [n, 'Up', 'Success']));
+      expect(await tablesOf(handle)).toEqual([...TABLES, ...KYSELY_TABLES].sort());
+      const schema = await schemaOf(handle);
+
+      expect((await migrate(handle)).results).toEqual([]);
+      expect(await schemaOf(handle)).toEqual(schema);
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db);
+      expect(applied.rows.map((r) => r.name)).toEqual(names);
+    });
+  });
+
+  it('the template every other test copies has that schema, fully migrated, and no rows', async () => {
+    let fresh: Record<string, unknown[]> = {};
+    await withDatabase(dialect, { empty: true }, async (handle) => {
+      await migrate(handle);
+      fresh = await schemaOf(handle);
+    });
+    await withDatabase(dialect, {}, async (handle) => {
+      expect((await migrate(handle)).results).toEqual([]);
+      expect(await schemaOf(handle)).toEqual(fresh);
+      for (const table of TABLES) expect([table, await count({ handle }, table)]).toEqual([table, 0]);
+    });
+  });
+});
