@@ -27,6 +27,7 @@ const BENCHMARKS: Record<string, Entry> = {
     summary: 'a permission check against a primary-key lookup, on a 10,000-unit tree with 1,000 staff',
     load: () => import('./permissions.js'),
   },
+  marc: { summary: 'ISO 2709 → MARCXML and parse-only rates of our MARC codec against yaz-marcdump', load: () => import('./marc.js') },
 };
 
 const DIALECT_CHOICES = ['sqlite', 'postgres', 'both'] as const;
