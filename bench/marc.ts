@@ -275,9 +275,11 @@ export async function run(ctx: BenchContext): Promise<void> {
         steps.push(['yazConvert', async () => void times.yazConvert!.push(await yaz(['-i', 'marc', '-o', 'marcxml', input], yazXml))]);
         steps.push(['yazParse', async () => void times.yazParse!.push(await yaz(['-n', input]))]);
       }
-      // Take turns, starting with a different contender each round.
+      // Take turns, starting with a different contender each round; each starts with the
+      // previous one's output written to disk (`sync`), so no one pays for another's writeback.
       for (let k = 0; k < steps.length; k++) {
         const [name, step] = steps[(r + k) % steps.length]!;
+        spawnSync('sync');
         await step();
         ctx.log(`  round ${r + 1}: ${name.padEnd(21)} ${times[name]!.at(-1)!.toFixed(2)} s`);
       }

@@ -12,7 +12,7 @@
  * with a sound directory, is decoded with one TextDecoder call for its whole data area and split on
  * the terminators as a string. Everything else takes the careful path, byte by byte.
  */
-import { makeIssue, type MarcIssue, type MarcIssueCode, type MarcResult } from './errors.js';
+import { makeIssue, type MarcIssueCode, type MarcResult } from './errors.js';
 import { Issues, RecordFailure, type Where } from './_issues.js';
 import { decodeMarc8, Marc8State } from './_marc8.js';
 import { decodeUtf8Reporting, fatalUtf8 } from './_utf8.js';
@@ -800,4 +800,3 @@ function writeDigits(out: Uint8Array, at: number, width: number, value: number):
   }
 }
 
-export type { MarcIssue };

@@ -9,7 +9,7 @@
  * large file streams. A record that is not valid JSON is reported with its line and column, and in
  * a sequence the reader goes on with the next line that starts a record.
  */
-import { makeIssue, type MarcIssue, type MarcResult } from './errors.js';
+import { makeIssue, type MarcResult } from './errors.js';
 import { Issues, RecordFailure } from './_issues.js';
 import { isValidIndicator, isValidSubfieldCode } from './_iso2709.js';
 import { Utf8StreamDecoder } from './_utf8.js';
@@ -451,4 +451,3 @@ export function recordToJson(record: MarcRecord): { leader: string; fields: Arra
   };
 }
 
-export type { MarcIssue };
