@@ -256,6 +256,8 @@ export interface AuditFilter {
   unitIds?: readonly number[];
   from?: string;
   until?: string;
+  /** Entries about these targets (`record` 12, `item` 7…). */
+  target?: { type: string; ids: readonly string[] };
   /** Entries with an id below this (paging backwards from the newest). */
   beforeId?: number;
   limit: number;
@@ -266,6 +268,191 @@ export interface AuditRepository {
   list(f: AuditFilter): Promise<AuditEntry[]>;
 }
 
+// ---------------------------------------------------------------- catalogue
+
+export type RecordStatus = 'active' | 'deleted';
+
+/** The columns of a record that follow from its MARC (see `recordRow` in the catalogue service). */
+export interface RecordContent {
+  /** The MARC record as JSON: `{ leader, fields }`. */
+  marc: string;
+  /** `DerivedRecord` as JSON. */
+  derived: string;
+  title: string;
+  sortTitle: string;
+  responsibility: string | null;
+  mainAuthor: string | null;
+  publisher: string | null;
+  year: number | null;
+  language: string | null;
+  materialType: string;
+  callNumber: string | null;
+  controlNumber: string | null;
+  controlSource: string | null;
+}
+
+export interface NewRecordRow extends RecordContent {
+  /** Set when ids were allocated ahead (bulk import); generated otherwise. */
+  id?: number;
+  ownerUnitId: number;
+  source: string;
+  createdBy: number | null;
+}
+
+export interface StoredRecord extends RecordContent {
+  id: number;
+  ownerUnitId: number;
+  status: RecordStatus;
+  source: string;
+  version: number;
+  createdBy: number | null;
+  updatedBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+  replacedById: number | null;
+}
+
+export interface Identifier {
+  kind: 'ctrl' | 'isbn' | 'issn' | 'sysno' | 'key';
+  value: string;
+}
+
+export interface IdentifierHit extends Identifier {
+  recordId: number;
+}
+
+export interface ItemRow {
+  barcode: string;
+  ownerUnitId: number;
+  locationUnitId: number;
+  shelvingLocation: string | null;
+  callNumber: string | null;
+  callScheme: string | null;
+  shelfKey: string | null;
+  itemType: string | null;
+  status: string;
+  price: number | null;
+  currency: string | null;
+  acquiredOn: string | null;
+  copyNumber: string | null;
+  publicNote: string | null;
+  staffNote: string | null;
+}
+
+export interface NewItemRow extends ItemRow {
+  recordId: number;
+  source: string;
+}
+
+export interface StoredItem extends NewItemRow {
+  id: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  withdrawnAt: string | null;
+  ownerUnitCode: string;
+  locationUnitCode: string;
+}
+
+export interface RecordListFilter {
+  /** Keyset paging: records with an id above this. */
+  afterId?: number;
+  limit: number;
+  /** Only these ids. */
+  ids?: readonly number[];
+  /** Only records with at least one item owned at or below this path. */
+  heldUnderPath?: string;
+  includeDeleted?: boolean;
+}
+
+export interface CatalogRepository {
+  /** Reserves `n` consecutive-or-not record ids for a bulk insert in this transaction. */
+  allocateRecordIds(n: number): Promise<number[]>;
+  insertRecords(rows: readonly NewRecordRow[], now: string): Promise<number[]>;
+  /** Replaces a record's content if `version` matches (any version when undefined); false otherwise. */
+  updateRecord(id: number, content: RecordContent, by: number | null, now: string, version?: number): Promise<boolean>;
+  markDeleted(id: number, by: number | null, now: string, replacedById?: number | null): Promise<void>;
+  getRecord(id: number): Promise<StoredRecord | undefined>;
+  getRecords(ids: readonly number[]): Promise<StoredRecord[]>;
+  listRecords(f: RecordListFilter): Promise<StoredRecord[]>;
+  countRecords(opts?: { includeDeleted?: boolean }): Promise<number>;
+
+  setIdentifiers(recordId: number, ids: readonly Identifier[]): Promise<void>;
+  addIdentifiers(rows: readonly IdentifierHit[]): Promise<void>;
+  /** Live records carrying any of these identifiers. */
+  findByIdentifiers(ids: readonly Identifier[]): Promise<IdentifierHit[]>;
+
+  insertItems(rows: readonly NewItemRow[], now: string): Promise<number[]>;
+  updateItem(id: number, row: ItemRow, now: string, version?: number): Promise<boolean>;
+  setItemStatus(id: number, status: string, now: string, withdrawnAt: string | null): Promise<void>;
+  getItem(id: number): Promise<StoredItem | undefined>;
+  getItemByBarcode(barcode: string): Promise<StoredItem | undefined>;
+  itemsOfRecord(recordId: number): Promise<StoredItem[]>;
+  itemsOfRecords(recordIds: readonly number[], underPath?: string): Promise<StoredItem[]>;
+  /** Which of these barcodes are taken, and by which record. */
+  barcodesTaken(barcodes: readonly string[]): Promise<Map<string, number>>;
+  /** Units owning items of the record that are not withdrawn. */
+  holderUnitIds(recordId: number): Promise<number[]>;
+  moveItems(fromRecordId: number, toRecordId: number, now: string): Promise<number>;
+}
+
+// ---------------------------------------------------------------- jobs
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Job {
+  id: number;
+  kind: string;
+  status: JobStatus;
+  unitId: number | null;
+  createdBy: number | null;
+  actorLabel: string;
+  params: Record<string, unknown>;
+  dedupeKey: string | null;
+  checkpoint: number;
+  progressDone: number;
+  progressTotal: number | null;
+  summary: Record<string, unknown> | null;
+  error: string | null;
+  attempts: number;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+export interface ImportResult {
+  jobId: number;
+  seq: number;
+  outcome: 'created' | 'matched' | 'merged' | 'rejected';
+  recordId: number | null;
+  matchedOn: string | null;
+  title: string | null;
+  itemsAdded: number;
+  problems: Array<{ code: string; params?: Record<string, unknown>; severity?: 'error' | 'warning' }>;
+}
+
+export interface JobRepository {
+  insert(j: { kind: string; unitId: number | null; createdBy: number | null; actorLabel: string; params: Record<string, unknown>; dedupeKey: string | null; progressTotal: number | null }, now: string): Promise<Job>;
+  get(id: number): Promise<Job | undefined>;
+  list(f: { kind?: string; unitIds?: readonly number[]; limit: number; beforeId?: number }): Promise<Job[]>;
+  findByDedupeKey(kind: string, key: string): Promise<Job[]>;
+  /** Takes the oldest queued job of these kinds, or one whose lease ran out; undefined if none. */
+  claim(kinds: readonly string[], owner: string, leaseUntil: string, now: string): Promise<Job | undefined>;
+  /** Takes one given job if it is free (queued, or its lease ran out). */
+  claimById(id: number, owner: string, leaseUntil: string, now: string): Promise<Job | undefined>;
+  /** Records progress and extends the lease; false when the job is no longer ours (cancelled). */
+  progress(id: number, owner: string, p: { checkpoint: number; progressDone: number; progressTotal?: number | null; summary: Record<string, unknown>; leaseUntil: string }, now: string): Promise<boolean>;
+  finish(id: number, owner: string | null, status: JobStatus, p: { summary?: Record<string, unknown> | null; error?: string | null }, now: string): Promise<void>;
+  requeue(id: number, now: string): Promise<void>;
+  appendResults(rows: readonly ImportResult[]): Promise<void>;
+  results(jobId: number, f: { outcome?: string; afterSeq?: number; limit: number }): Promise<ImportResult[]>;
+  resultsOfRecord(recordId: number): Promise<ImportResult[]>;
+}
+
 // ---------------------------------------------------------------- store
 
 /** The repositories, bound to one connection or one transaction. */
@@ -274,6 +461,8 @@ export interface Repos {
   staff: StaffRepository;
   sessions: SessionRepository;
   audit: AuditRepository;
+  catalog: CatalogRepository;
+  jobs: JobRepository;
 }
 
 export interface Store extends Repos {

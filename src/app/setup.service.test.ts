@@ -168,7 +168,7 @@ describeEachDialect('firstStart without the demo', (dialect: TestDialect) => {
     expect(units.map((u) => [u.code, u.typeCode, u.parentId, u.path, u.openedOn])).toEqual([['NETWORK', 'network', null, `/${units[0]!.id}/`, '2026-11-24']]);
     const { actor } = await c.services.auth.actorForSession((await c.services.auth.login('admin', accounts[0]!.password, ctx)).token, { ip: null, requestId: null });
     expect(actor.grants.map((g) => [g.roleCode, g.scope])).toEqual([['network_admin', 'network']]);
-    expect((await c.services.staff.roles()).map((r) => r.code)).toEqual(['network_admin', 'library_admin', 'librarian', 'auditor']);
+    expect((await c.services.staff.roles()).map((r) => r.code)).toEqual(['network_admin', 'library_admin', 'librarian', 'cataloguer', 'auditor']);
     expect(await firstStart(deps(c), { demo: false })).toEqual([]);
     expect(await count(c, 'staff_users')).toBe(1);
   });

@@ -7,6 +7,7 @@ import { LOG_LEVELS } from '../config/env.js';
 import { LOCALES } from '../i18n/i18n.js';
 import type { CliDeps } from './context.js';
 import { registerBackup } from './backup.command.js';
+import { registerCatalog } from './catalog.command.js';
 import { registerDemo } from './demo.command.js';
 import { registerMigrate } from './migrate.command.js';
 import { registerOrg } from './org.command.js';
@@ -36,6 +37,8 @@ Examples:
   $ lienthong org show --as-of 2024-01-01
   $ lienthong user create lan --name "Nguyễn Thị Lan" --unit TVKG --role librarian --scope unit
   $ lienthong backup /var/backups/lienthong
+  $ lienthong import marc records.mrc --library TVKG
+  $ lienthong export marc --format marcxml --output catalogue.xml
   $ lienthong <command> --help`,
     );
   registerServe(program, deps);
@@ -44,5 +47,6 @@ Examples:
   registerUser(program, deps);
   registerOrg(program, deps);
   registerBackup(program, deps);
+  registerCatalog(program, deps);
   return program;
 }

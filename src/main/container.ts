@@ -12,6 +12,11 @@ import { AuthService, type AuthPolicy } from '../app/auth.service.js';
 import { AuditService } from '../app/audit.service.js';
 import { OrgTransferService } from '../app/org-transfer.service.js';
 import { ensureBuiltinRoles } from '../app/setup.service.js';
+import { CatalogService, DEFAULT_MARC_ORG_CODE } from '../app/catalog.service.js';
+import { ImportService, IMPORT_JOB_KIND } from '../app/import.service.js';
+import { ExportService } from '../app/export.service.js';
+import { JobRunner, type JobHandler } from '../app/job-runner.js';
+import { inspectMarcFile, openMarcSource, type MarcSourceLimits } from '../adapters/files/marc-source.js';
 
 export interface Services {
   org: OrgService;
@@ -19,6 +24,9 @@ export interface Services {
   staff: StaffService;
   auth: AuthService;
   audit: AuditService;
+  catalog: CatalogService;
+  imports: ImportService;
+  exports: ExportService;
 }
 
 export interface Container {
@@ -27,6 +35,8 @@ export interface Container {
   clock: Clock;
   hasher: PasswordHasher;
   services: Services;
+  /** Runs queued jobs; the server starts it, the CLI runs jobs itself. */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -37,6 +47,11 @@ export interface ContainerOptions {
   argon2?: Argon2Options;
   authPolicy?: Partial<AuthPolicy>;
   poolSize?: number;
+  /** MARC organisation code written in 003 on export. */
+  marcOrgCode?: string;
+  importLimits?: Partial<MarcSourceLimits>;
+  /** How often the job runner looks at an empty queue. */
+  jobPollMs?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -50,14 +65,36 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
     const clock = opts.clock ?? systemClock;
     const hasher = argon2Hasher(opts.argon2);
     const org = new OrgService({ store, clock });
+    const orgCode = opts.marcOrgCode ?? DEFAULT_MARC_ORG_CODE;
     const services: Services = {
       org,
       orgTransfer: new OrgTransferService({ store, clock, org }),
       staff: new StaffService({ store, clock, hasher }),
       auth: new AuthService({ store, clock, hasher, policy: opts.authPolicy }),
       audit: new AuditService({ store }),
+      catalog: new CatalogService({ store, clock, orgCode }),
+      imports: new ImportService({
+        store,
+        clock,
+        orgCode,
+        files: { inspect: inspectMarcFile, open: (path, o) => openMarcSource(path, { ...o, limits: opts.importLimits }) },
+      }),
+      exports: new ExportService({ store, orgCode }),
     };
-    return { handle, store, clock, hasher, services, close: () => handle.close() };
+    const handlers = new Map<string, JobHandler>([[IMPORT_JOB_KIND, (job, owner) => services.imports.process(job, { owner })]]);
+    const jobs = new JobRunner({ store, clock, handlers, pollMs: opts.jobPollMs });
+    return {
+      handle,
+      store,
+      clock,
+      hasher,
+      services,
+      jobs,
+      close: async () => {
+        await jobs.stop();
+        await handle.close();
+      },
+    };
   } catch (e) {
     await handle.close();
     throw e;

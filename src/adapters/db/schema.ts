@@ -148,6 +148,99 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface BibRecordsTable {
+  id: Generated<number>;
+  marc: string;
+  derived: string;
+  title: string;
+  sort_title: string;
+  responsibility: string | null;
+  main_author: string | null;
+  publisher: string | null;
+  year: number | null;
+  language: string | null;
+  material_type: string;
+  call_number: string | null;
+  control_number: string | null;
+  control_source: string | null;
+  owner_unit_id: number;
+  status: string;
+  source: string;
+  version: Generated<number>;
+  created_by: number | null;
+  updated_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+  replaced_by_id: number | null;
+}
+
+export interface BibIdentifiersTable {
+  kind: string;
+  value: string;
+  record_id: number;
+}
+
+export interface ItemsTable {
+  id: Generated<number>;
+  record_id: number;
+  barcode: string;
+  owner_unit_id: number;
+  location_unit_id: number;
+  shelving_location: string | null;
+  call_number: string | null;
+  call_scheme: string | null;
+  shelf_key: string | null;
+  item_type: string | null;
+  status: string;
+  price: number | null;
+  currency: string | null;
+  acquired_on: string | null;
+  copy_number: string | null;
+  public_note: string | null;
+  staff_note: string | null;
+  source: string;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  withdrawn_at: NullableTimestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  status: string;
+  unit_id: number | null;
+  created_by: number | null;
+  actor_label: string;
+  params: string;
+  dedupe_key: string | null;
+  checkpoint: Generated<number>;
+  /** `bigint`: PostgreSQL returns it as a string. */
+  progress_done: ColumnType<number | string, number | undefined, number>;
+  progress_total: ColumnType<number | string | null, number | null, number | null>;
+  summary: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface ImportResultsTable {
+  job_id: number;
+  seq: number;
+  outcome: string;
+  record_id: number | null;
+  matched_on: string | null;
+  title: string | null;
+  items_added: Generated<number>;
+  problems: string | null;
+}
+
 export interface Database {
   org_units: OrgUnitsTable;
   org_events: OrgEventsTable;
@@ -161,6 +254,11 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  bib_records: BibRecordsTable;
+  bib_identifiers: BibIdentifiersTable;
+  items: ItemsTable;
+  jobs: JobsTable;
+  import_results: ImportResultsTable;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

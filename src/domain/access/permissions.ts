@@ -18,6 +18,18 @@ export const PERMISSIONS = [
   'staff.grant.manage',
   'audit.view',
   'system.manage',
+  /** Add records to the union catalogue (as the library the grant is at). */
+  'catalog.record.create',
+  /** Edit and delete records the library owns that no library outside the grant holds. */
+  'catalog.record.edit',
+  /** Edit, replace and delete any record owned at the grant's units, whoever holds it. */
+  'catalog.record.edit_shared',
+  /** Add, edit and withdraw the items a library owns. */
+  'catalog.item.manage',
+  /** Import MARC files into a library's catalogue. */
+  'catalog.import',
+  /** Export the catalogue or a library's holdings. */
+  'catalog.export',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -112,8 +124,21 @@ export const BUILTIN_ROLES: ReadonlyArray<{ code: string; permissions: readonly 
       'staff.user.manage',
       'staff.grant.manage',
       'audit.view',
+      'catalog.record.create',
+      'catalog.record.edit',
+      'catalog.item.manage',
+      'catalog.import',
+      'catalog.export',
     ],
   },
-  { code: 'librarian', permissions: ['org.unit.view', 'org.unit.edit', 'staff.user.view'] },
+  {
+    code: 'librarian',
+    permissions: ['org.unit.view', 'org.unit.edit', 'staff.user.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.item.manage', 'catalog.export'],
+  },
+  /** The network's cataloguing centre: edits shared records and imports for any library it reaches. */
+  {
+    code: 'cataloguer',
+    permissions: ['org.unit.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.record.edit_shared', 'catalog.item.manage', 'catalog.import', 'catalog.export'],
+  },
   { code: 'auditor', permissions: ['org.unit.view', 'staff.user.view', 'audit.view'] },
 ];

@@ -36,6 +36,7 @@ export class KyselyAuditRepository implements AuditRepository {
     if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId);
     if (f.action) q = f.action.endsWith('.') ? q.where('action', '>=', f.action).where('action', '<', f.action + '\uffff') : q.where('action', '=', f.action);
     if (f.unitIds) q = f.unitIds.length === 0 ? q.where('id', '<', 0) : q.where('unit_id', 'in', f.unitIds);
+    if (f.target) q = f.target.ids.length === 0 ? q.where('id', '<', 0) : q.where('target_type', '=', f.target.type).where('target_id', 'in', f.target.ids);
     if (f.from) q = q.where('at', '>=', f.from);
     if (f.until) q = q.where('at', '<', f.until);
     if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);

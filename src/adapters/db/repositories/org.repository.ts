@@ -12,8 +12,15 @@ import type { UnitPlace } from '../../../domain/access/permissions.js';
  * Tables whose rows belong to a unit and follow it when it is merged into another.
  * Circulation and the catalogue add their item and reader tables here.
  */
-export const UNIT_OWNED_COLUMNS: ReadonlyArray<{ kind: string; table: 'staff_users'; column: 'home_unit_id' }> = [
+export const UNIT_OWNED_COLUMNS: ReadonlyArray<
+  | { kind: string; table: 'staff_users'; column: 'home_unit_id' }
+  | { kind: string; table: 'items'; column: 'owner_unit_id' | 'location_unit_id' }
+  | { kind: string; table: 'bib_records'; column: 'owner_unit_id' }
+> = [
   { kind: 'staff', table: 'staff_users', column: 'home_unit_id' },
+  { kind: 'items', table: 'items', column: 'owner_unit_id' },
+  { kind: 'itemLocations', table: 'items', column: 'location_unit_id' },
+  { kind: 'records', table: 'bib_records', column: 'owner_unit_id' },
 ];
 
 function toUnit(r: Selectable<OrgUnitsTable>): OrgUnit {
