@@ -28,6 +28,7 @@ const BENCHMARKS: Record<string, Entry> = {
     load: () => import('./permissions.js'),
   },
   marc: { summary: 'ISO 2709 → MARCXML and parse-only rates of our MARC codec against yaz-marcdump', load: () => import('./marc.js') },
+  'marc-import': { summary: 'full MARC import (derived fields, matching, items) into SQLite and PostgreSQL against the raw engine', load: () => import('./marc-import.js') },
 };
 
 const DIALECT_CHOICES = ['sqlite', 'postgres', 'both'] as const;

@@ -7,9 +7,11 @@ import { deriveFields, type DerivedRecord } from '../domain/catalog/derive.js';
 import { identifiersOf, type RecordIdentifier } from '../domain/catalog/identity.js';
 import type { RecordContent, StoredRecord } from './ports.js';
 
-/** The record in NFC, control characters other than the MARC ones removed. */
+const NON_ASCII = /[^\u0020-\u007e]/;
+
+/** The record in NFC (ASCII text, most of a record, is NFC already and is not copied). */
 export function normaliseRecord(record: MarcRecord): MarcRecord {
-  const clean = (s: string) => s.normalize('NFC');
+  const clean = (s: string) => (NON_ASCII.test(s) ? s.normalize('NFC') : s);
   return {
     leader: record.leader,
     fields: record.fields.map((f) =>
@@ -28,13 +30,13 @@ export interface PreparedRecord {
 const cut = (s: string | undefined, n: number): string | null => (s === undefined || s === '' ? null : s.length > n ? s.slice(0, n) : s);
 
 /** Derives everything the stores need from a MARC record. */
-export function prepareRecord(input: MarcRecord): PreparedRecord {
-  const marc = normaliseRecord(input);
+export function prepareRecord(input: MarcRecord, opts: { nfc?: boolean } = {}): PreparedRecord {
+  // The MARC readers give NFC already (`nfc: true`); records from forms and the API are normalised here.
+  const marc = opts.nfc ? input : normaliseRecord(input);
   const derived = deriveFields(marc);
   const main = derived.authors.find((a) => a.main) ?? derived.authors[0];
   const content: RecordContent = {
     marc: JSON.stringify(marc),
-    derived: JSON.stringify(derived),
     title: cut(derived.title, 2000) ?? '',
     sortTitle: (derived.sortTitle ?? derived.title ?? '').slice(0, 500),
     responsibility: cut(derived.responsibility, 1000),
@@ -54,6 +56,10 @@ export function parseStoredMarc(r: StoredRecord): MarcRecord {
   return JSON.parse(r.marc) as MarcRecord;
 }
 
+/**
+ * The derived fields of a stored record, computed again from its MARC (a few microseconds):
+ * storing them too would double what an import writes.
+ */
 export function parseStoredDerived(r: StoredRecord): DerivedRecord {
-  return JSON.parse(r.derived) as DerivedRecord;
+  return deriveFields(parseStoredMarc(r));
 }

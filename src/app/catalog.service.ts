@@ -16,7 +16,7 @@ import { allows, type Permission } from '../domain/access/permissions.js';
 import type { DerivedRecord } from '../domain/catalog/derive.js';
 import { bestMatch, identifiersOf, lookupsOf, type IdentifierKind } from '../domain/catalog/identity.js';
 import { validateMarc21, hasErrors, type RuleProblem } from '../domain/catalog/marc21-rules.js';
-import { validateItem, type ItemInput, type CheckedItem } from '../domain/catalog/items.js';
+import { normaliseBarcode, validateItem, type ItemInput, type CheckedItem } from '../domain/catalog/items.js';
 import type { Actor } from './actor.js';
 import type { AuditEntry, Clock, ImportResult, ItemRow, Repos, Store, StoredItem, StoredRecord } from './ports.js';
 import { audit } from './audit.js';
@@ -95,7 +95,8 @@ export class CatalogService {
   }
 
   async getItemByBarcode(barcode: string): Promise<StoredItem> {
-    const item = await this.#store.catalog.getItemByBarcode(barcode.trim().toUpperCase());
+    // Normalised as items are stored, so a barcode typed with spaces or in lower case is found.
+    const item = await this.#store.catalog.getItemByBarcode(normaliseBarcode(barcode));
     if (!item) throw new AppError('CATALOG_ITEM_NOT_FOUND', { item: barcode });
     return item;
   }

@@ -224,7 +224,7 @@ export class ImportService {
     const params = job.params as unknown as ImportParams;
     const actor: Actor = await this.#jobActor(job);
     const summary: ImportSummary = { ...emptySummary(), ...((job.summary as ImportSummary | null) ?? {}) };
-    const batchSize = opts.batchSize ?? 500;
+    const batchSize = opts.batchSize ?? 1000;
     let checkpoint = job.checkpoint;
     let batches = 0;
     const units = await this.#unitsByCode();
@@ -329,7 +329,7 @@ export class ImportService {
         continue;
       }
       // Holdings fields become items; the record keeps its bibliographic fields.
-      const p = prepareRecord({ leader: result.record.leader, fields: result.record.fields.filter((f) => f.tag !== '852' && f.tag !== '952') });
+      const p = prepareRecord({ leader: result.record.leader, fields: result.record.fields.filter((f) => f.tag !== '852' && f.tag !== '952') }, { nfc: true });
       prepared.set(seq, p);
       originals.set(seq, result.record);
       const problems: Problem[] = result.warnings.slice(0, 20).map((w) => ({ code: `marc.${w.code}`, severity: 'warning' as const, params: { message: w.message } }));

@@ -276,8 +276,6 @@ export type RecordStatus = 'active' | 'deleted';
 export interface RecordContent {
   /** The MARC record as JSON: `{ leader, fields }`. */
   marc: string;
-  /** `DerivedRecord` as JSON. */
-  derived: string;
   title: string;
   sortTitle: string;
   responsibility: string | null;

@@ -5,12 +5,13 @@ import { count, counts as rowCounts } from '../../test/expect.js';
 import type { Container } from '../main/container.js';
 import type { OrgUnit } from '../domain/org/unit.js';
 import { firstStart, type CreatedAccount } from './setup.service.js';
+import { DEMO_BOOKS } from './demo/catalogue.js';
 import { CLOSED_ROOM, DISTRICTS, PARTNERS, REFORM_DATE } from './demo/kien-giang.js';
 
 const TABLES = ['org_units', 'org_events', 'staff_users', 'grants', 'roles', 'role_permissions', 'library_groups', 'library_group_members', 'unit_settings', 'audit_log'];
 const counts = (c: Container) => rowCounts(c, Object.fromEntries(TABLES.map((t) => [t, t])));
 const ctx = { ip: null, userAgent: null, requestId: null };
-const deps = (c: Container) => ({ store: c.store, org: c.services.org, staff: c.services.staff });
+const deps = (c: Container) => ({ store: c.store, org: c.services.org, staff: c.services.staff, catalog: c.services.catalog });
 
 /** What the demo data says must have happened to each commune library on the reform date. */
 const absorbedInto = new Map<string, string>();
@@ -104,6 +105,21 @@ describeEachDialect('firstStart with the demo network', (dialect: TestDialect) =
     for (const code of ['TVKG-TN', 'TVKG-DC', 'TVKG-TSBD']) expect(unit(code)).toMatchObject({ parentId: unit('TVKG').id, status: 'active' });
   });
 
+  it('catalogues the demo books with copies, and the reform moved merged libraries’ copies', async () => {
+    const records = await c.services.catalog.list({ limit: 100 });
+    expect(records.length).toBe(DEMO_BOOKS.length);
+    const kieu = await c.services.catalog.get(records.find((r) => r.title === 'Truyện Kiều')!.id);
+    expect(kieu.derived.authors[0]!.name).toBe('Nguyễn Du');
+    expect(c.services.catalog.check(kieu.marc).filter((p) => p.severity === 'error')).toEqual([]);
+    // Hòn Đất's district library was merged into HD-TT: its copy went with it.
+    const owners0 = kieu.items.map((i) => i.ownerUnitCode);
+    expect(owners0).toHaveLength(6);
+    expect(owners0).toContain('HD-TT');
+    expect(owners0).not.toContain('HD');
+    const owners = await c.handle.db.selectFrom('items').innerJoin('org_units', 'org_units.id', 'items.owner_unit_id').select('org_units.status').distinct().execute();
+    expect(owners.map((o) => o.status)).toEqual(['active']);
+  });
+
   it('returns the accounts with passwords that sign in', async () => {
     expect(accounts.map((a) => [a.username, a.role, a.unitCode])).toEqual([
       ['admin', 'network_admin', 'KG'],
@@ -113,6 +129,7 @@ describeEachDialect('firstStart with the demo network', (dialect: TestDialect) =
       ['linhhuynh', 'librarian', 'HD-TT'],
       ['dhkg', 'library_admin', 'DHKG'],
       ['kiemtra', 'auditor', 'KG'],
+      ['bienmuc', 'cataloguer', 'TVKG'],
     ]);
     for (const a of accounts) {
       expect(a.password.length, a.username).toBeGreaterThanOrEqual(16);

@@ -10,6 +10,10 @@ import type { Store } from './ports.js';
 import type { OrgService } from './org.service.js';
 import type { StaffService } from './staff.service.js';
 import { CLOSED_ROOM, DISTRICTS, PARTNERS, REFORM_DATE, libraryNames } from './demo/kien-giang.js';
+import { DEMO_BOOKS } from './demo/catalogue.js';
+import { buildMarcFromSimple } from '../domain/catalog/simple-form.js';
+import type { CatalogService } from './catalog.service.js';
+import type { MarcRecord } from '../codecs/marc/record.js';
 
 export interface CreatedAccount {
   username: string;
@@ -32,6 +36,8 @@ export interface SetupDeps {
   store: Store;
   org: OrgService;
   staff: StaffService;
+  /** When given, the demo network gets a small union catalogue with holdings too. */
+  catalog?: CatalogService;
 }
 
 /**
@@ -119,6 +125,11 @@ export async function buildDemoNetwork(deps: SetupDeps, actor: Actor = systemAct
   accounts.push(await account(deps, actor, 'dhkg', 'Phạm Minh Tuấn', ids.get('DHKG')!, 'library_admin', 'subtree', 'DHKG'));
   accounts.push(await account(deps, actor, 'kiemtra', 'Võ Thanh Tâm', ids.get('KG')!, 'auditor', 'network', 'KG'));
 
+  accounts.push(await account(deps, actor, 'bienmuc', 'Đỗ Thị Kim Hạnh', ids.get('TVKG')!, 'cataloguer', 'network', 'TVKG'));
+
+  // The union catalogue, catalogued before the reform: merged libraries' holdings move with them.
+  if (deps.catalog) await buildDemoCatalogue(deps.catalog, actor, ids, org.today());
+
   // A reading room that closed before the reform.
   await org.reorganise(actor, { kind: 'close', unitId: ids.get(CLOSED_ROOM.code)!, date: CLOSED_ROOM.date, note: 'Ấp sáp nhập, phòng đọc chuyển về thư viện thị trấn' });
 
@@ -152,6 +163,30 @@ export async function buildDemoNetwork(deps: SetupDeps, actor: Actor = systemAct
     if (grant) a.unitCode = grant.unitCode;
   }
   return accounts;
+}
+
+/** The demo books as records (simple-form MARC) with numbered copies at their libraries. */
+async function buildDemoCatalogue(catalog: CatalogService, actor: Actor, ids: Map<string, number>, today: string): Promise<void> {
+  let barcode = 0;
+  for (const book of DEMO_BOOKS) {
+    const { copies, ...input } = book;
+    const marc = buildMarcFromSimple(input, { today, orgCode: 'LIENTHONG' }) as MarcRecord;
+    const { record } = await catalog.create(actor, { marc, unitId: ids.get(copies[0]![0])!, allowDuplicate: true, source: 'demo' });
+    for (const [code, n] of copies) {
+      for (let i = 0; i < n; i++) {
+        barcode++;
+        await catalog.addItem(actor, record.id, {
+          barcode: `KG${String(barcode).padStart(6, '0')}`,
+          unitId: ids.get(code)!,
+          itemType: code === 'TVKG-TN' ? 'children' : 'book',
+          shelvingLocation: code === 'TVKG-DC' ? 'Kho địa chí' : 'Kho mở',
+          status: barcode % 9 === 0 ? 'on-loan' : barcode % 23 === 0 ? 'in-processing' : 'available',
+          price: 50_000 + (barcode % 12) * 15_000,
+          acquiredOn: `20${String(15 + (barcode % 10)).padStart(2, '0')}-0${1 + (barcode % 9)}-15`,
+        });
+      }
+    }
+  }
 }
 
 function addYears(date: string, years: number): string {

@@ -32,6 +32,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Login attempts per minute per address (rate limit); default 10. */
   loginRateLimit?: number;
+  /** Where uploaded import files are kept until their job is done (`<dataDir>/imports`). */
+  uploadDir?: string;
 }
 
 export type App = FastifyInstance;

@@ -2,6 +2,7 @@
  * Starts the web server: opens the database, migrates, sets up a first start (demo network and
  * first administrator, credentials printed once), and listens.
  */
+import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from '../config/env.js';
 import { buildApp } from '../http/app.js';
@@ -32,7 +33,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     let accounts: CreatedAccount[] = [];
     try {
-      accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff }, { demo: config.demo });
+      accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff, catalog: container.services.catalog }, { demo: config.demo });
     } catch (e) {
       // Several processes started at once on one empty database: one of them sets it up, the
       // others fail on a unique constraint and carry on with what it made.
@@ -48,11 +49,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
       baseUrl: config.baseUrl,
       trustProxy: config.trustProxy,
       logger,
+      uploadDir: join(config.dataDir, 'imports'),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const port = Number(new URL(address).port);
     const shown = config.port === 0 || config.host === '0.0.0.0' ? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` : config.baseUrl;
     process.stdout.write(`\n  Liên Thông is running at ${shown}  (database: ${container.store.dialect})\n  Staff sign-in: ${shown}/staff/login\n\n`);
+    // Queued jobs (imports) run in this process; several server processes share the one queue.
+    container.jobs.start();
     // Expired sessions are removed hourly; any process may do it, the delete is idempotent.
     const sweep = setInterval(() => {
       container.store.sessions.deleteExpired(new Date().toISOString()).catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));

@@ -24,8 +24,13 @@ export function slugify(s: string, maxLength = 80): string {
   return slug.slice(0, maxLength).replace(/-+$/, '');
 }
 
+// eslint-disable-next-line no-control-regex
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f]|\s\s|^\s|\s$|[^\u0020-\u007e]/;
+
 /** Trims, collapses inner white space and removes control characters; then NFC. */
 export function cleanLine(s: string): string {
+  // Printable ASCII with single inner spaces (most of what a catalogue holds) is clean already.
+  if (!NEEDS_CLEANING.test(s)) return s;
   // eslint-disable-next-line no-control-regex
   return nfc(s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim());
 }

@@ -151,7 +151,6 @@ export interface AuditLogTable {
 export interface BibRecordsTable {
   id: Generated<number>;
   marc: string;
-  derived: string;
   title: string;
   sort_title: string;
   responsibility: string | null;

@@ -371,10 +371,10 @@ const ROWS: readonly Row[] = [
   ['854', 'R', '0-3', '0-3', 'Captions and Pattern—Supplementary Material'],
   ['855', 'R', '0-3', '0-3', 'Captions and Pattern—Indexes'],
   [
-    '856', 'R', '#0-47', '#0-38', 'Electronic Location and Access', 'Địa chỉ điện tử và truy cập',
+    '856', 'R', '#0-47', '#0-48', 'Electronic Location and Access', 'Địa chỉ điện tử và truy cập',
     'a+ b+ c+ d+ e+ f+ g+ h i+ j k l m+ n o p q r s+ t+ u+ v+ w+ x+ y+ z+ 2 3 7',
   ],
-  ['857', 'R', '#147', '#0-38', 'Electronic Archive Location and Access'],
+  ['857', 'R', '#147', '#0-48', 'Electronic Archive Location and Access'],
   ['863', 'R', '#345', '#0-4', 'Enumeration and Chronology—Basic Bibliographic Unit'],
   ['864', 'R', '#345', '#0-4', 'Enumeration and Chronology—Supplementary Material'],
   ['865', 'R', '#345', '#0-4', 'Enumeration and Chronology—Indexes'],

@@ -20,7 +20,6 @@ export function m002Catalogue(dialect: Dialect): Migration {
       await h
         .id(db.schema.createTable('bib_records'))
         .addColumn('marc', 'text', (c) => c.notNull())
-        .addColumn('derived', 'text', (c) => c.notNull())
         .addColumn('title', 'text', (c) => c.notNull())
         .addColumn('sort_title', 'text', (c) => c.notNull())
         .addColumn('responsibility', 'text')

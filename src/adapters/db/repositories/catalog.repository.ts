@@ -28,7 +28,6 @@ function chunks<T>(rows: readonly T[], columns: number): T[][] {
 function contentColumns(c: RecordContent) {
   return {
     marc: c.marc,
-    derived: c.derived,
     title: c.title,
     sort_title: c.sortTitle,
     responsibility: c.responsibility,
@@ -47,7 +46,6 @@ function toRecord(r: Selectable<BibRecordsTable>): StoredRecord {
   return {
     id: r.id,
     marc: r.marc,
-    derived: r.derived,
     title: r.title,
     sortTitle: r.sort_title,
     responsibility: r.responsibility,
