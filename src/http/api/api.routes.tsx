@@ -16,6 +16,7 @@ import type { OrgUnit } from '../../domain/org/unit.js';
 import type { Services } from '../../main/container.js';
 import type { ReorganiseInput } from '../../app/org.service.js';
 import { Layout, pageCtx, sendPage } from '../pages/render.js';
+import { catalogApi } from './catalog.api.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -151,6 +152,8 @@ export async function apiRoutes(base: FastifyInstance, opts: { services: Service
   app.addSchema(ErrorSchema);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(catalogApi, { services: opts.services });
 
   app.get('/docs', { schema: { hide: true } }, async (req, reply) => {
     const doc = app.swagger() as { paths?: Record<string, Record<string, { summary?: string }>> };

@@ -69,6 +69,8 @@ const STAFF_NAV: Array<{ href: string; key: MessageKey; permission?: Permission 
   { href: '/staff', key: 'staff.home.title' },
   { href: '/staff/org', key: 'staff.nav.tree', permission: 'org.unit.view' },
   { href: '/staff/groups', key: 'staff.nav.groups', permission: 'org.unit.view' },
+  { href: '/staff/catalogue', key: 'staff.nav.catalogue', permission: 'catalog.record.create' },
+  { href: '/staff/catalogue/imports', key: 'staff.nav.imports', permission: 'catalog.import' },
   { href: '/staff/users', key: 'staff.nav.users', permission: 'staff.user.view' },
   { href: '/staff/audit', key: 'staff.nav.audit', permission: 'audit.view' },
   { href: '/staff/account', key: 'staff.nav.account' },
@@ -80,7 +82,8 @@ function StaffNav({ ctx }: { ctx: PageCtx }) {
     <nav class="staff-nav" aria-label={ctx.t('nav.staff')}>
       <ul class="wrap">
         {items.map((i) => {
-          const current = i.href === '/staff' ? ctx.path === '/staff' : ctx.path.startsWith(i.href);
+          // The longest entry the path is under is the current one (/staff/catalogue/imports, not /staff/catalogue).
+          const current = i.href === '/staff' ? ctx.path === '/staff' : ctx.path.startsWith(i.href) && !items.some((o) => o.href.length > i.href.length && ctx.path.startsWith(o.href));
           return (
             <li>
               <a href={i.href} aria-current={current ? 'page' : undefined}>

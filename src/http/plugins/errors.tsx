@@ -2,12 +2,15 @@
  * The one place where errors become responses. An `AppError` keeps its stable code and status;
  * Fastify's own errors (schema validation, body too large, rate limit) are mapped onto codes of
  * our catalogue; anything else is logged and shown as INTERNAL without details. API requests get
- * JSON `{ error: { code, message, details } }`; pages get an HTML page in the user's language.
+ * JSON `{ error: { code, message, details } }` (and `problems` or `candidates` for a refused
+ * catalogue record); pages get an HTML page in the user's language.
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERRORS, type ErrorCode } from '../../domain/errors.js';
-import { translator } from '../../i18n/i18n.js';
+import { AppError, ERRORS, type ErrorCode, type FieldProblem } from '../../domain/errors.js';
+import { hasMessage, translator, type Translate } from '../../i18n/i18n.js';
+import type { RuleProblem } from '../../domain/catalog/marc21-rules.js';
+import { DuplicateFound, RecordRejected, type DuplicateCandidate } from '../../app/catalog.service.js';
 import { Layout, errorText, pageCtx, sendPage, ErrorList } from '../pages/render.js';
 
 interface FastifyishError {
@@ -48,6 +51,22 @@ export function wantsJson(req: FastifyRequest): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
+/** A field problem's message: its own rule's text when it names one (`catalog.item.price-invalid`). */
+function detailText(t: Translate, d: FieldProblem): string {
+  const rule = d.params?.rule;
+  return typeof rule === 'string' && hasMessage(rule) ? t(rule, d.params) : errorText(t, d.code, d.params);
+}
+
+/**
+ * What some errors carry beyond their code and field problems, for API clients to act on: the
+ * MARC21 rule problems of a refused record, the records a new one seems to duplicate.
+ */
+function extraOf(e: AppError): { problems?: readonly RuleProblem[]; candidates?: readonly DuplicateCandidate[] } {
+  if (e instanceof RecordRejected) return { problems: e.problems };
+  if (e instanceof DuplicateFound) return { candidates: e.candidates };
+  return {};
+}
+
 export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError): FastifyReply {
   const t = req.ctx?.t ?? translator('vi');
   const message = errorText(t, e.code, e.params);
@@ -56,7 +75,8 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, e: AppError)
       error: {
         code: e.code,
         message,
-        ...(e.details?.length ? { details: e.details.map((d) => ({ ...d, message: errorText(t, d.code, d.params) })) } : {}),
+        ...(e.details?.length ? { details: e.details.map((d) => ({ ...d, message: detailText(t, d) })) } : {}),
+        ...extraOf(e),
         requestId: req.id,
       },
     });
