@@ -12,8 +12,9 @@ import { systemActor } from './actor.js';
 import type { MarcRecord } from '../codecs/marc/record.js';
 import { writeIso2709, writeMarcXml } from '../codecs/marc/write.js';
 import { parseIso2709, parseMarcXml, readMarcJson } from '../codecs/marc/parse.js';
-import { ImportService } from './import.service.js';
-import { inspectMarcFile, openMarcSource } from '../adapters/files/marc-source.js';
+import { ImportService, type MarcFiles } from './import.service.js';
+import { inspectMarcFile } from '../adapters/files/marc-source.js';
+import { preparedInProcess } from '../adapters/files/prepared-source.js';
 
 const sys = systemActor('test');
 
@@ -200,7 +201,7 @@ describeEachDialect('ImportService', (dialect: TestDialect) => {
   });
 
   it('stops a gzip bomb with a clear error, keeping nothing half-written', async () => {
-    const files = { inspect: inspectMarcFile, open: (path: string, o: { strict?: boolean }) => openMarcSource(path, { ...o, limits: { maxDecompressedBytes: 1_000_000, maxRatio: 10 } }) };
+    const files: MarcFiles = { inspect: inspectMarcFile, prepared: (path, o, ctx) => preparedInProcess(path, { ...o, limits: { maxDecompressedBytes: 1_000_000, maxRatio: 10 } }, ctx) };
     const service = new ImportService({ store: c.store, clock: c.clock, files, orgCode: 'LIENTHONG' });
     // 50 MB of one ISO 2709 digit run, gzipped to a few dozen KB.
     const bomb = gzipSync(Buffer.concat([Buffer.from('00050'), Buffer.alloc(50_000_000, 0x30)]));

@@ -18,17 +18,16 @@
  * Imports write their start and end to the audit log; the per-record results are the record of
  * what each input record did, and a record's history shows them.
  */
-import type { MarcRecord } from '../codecs/marc/record.js';
-import type { MarcResult } from '../codecs/marc/errors.js';
+import type { Incoming, PrepareContext } from './import-prepare.js';
 import { AppError } from '../domain/errors.js';
 import { allows } from '../domain/access/permissions.js';
-import { bestMatch, identifiersOf, lookupsOf, type RecordIdentifier } from '../domain/catalog/identity.js';
-import { extractItems, validateItem, type CheckedItem } from '../domain/catalog/items.js';
+import { bestMatch, identifiersOf, lookupsOf, systemNumberValue, type RecordIdentifier } from '../domain/catalog/identity.js';
+import type { CheckedItem } from '../domain/catalog/items.js';
 import type { Actor } from './actor.js';
 import type { Clock, IdentifierHit, ImportResult, Job, NewItemRow, NewRecordRow, Repos, Store } from './ports.js';
 import { audit } from './audit.js';
 import { authorize, runWrite } from './guard.js';
-import { parseStoredDerived, prepareRecord, type PreparedRecord } from './catalog-record.js';
+import { parseStoredDerived } from './catalog-record.js';
 import { localDate } from './org.service.js';
 import type { OrgUnit } from '../domain/org/unit.js';
 
@@ -64,10 +63,14 @@ export interface ImportSummary {
 
 export const emptySummary = (): ImportSummary => ({ read: 0, created: 0, matched: 0, merged: 0, rejected: 0, itemsAdded: 0, warnings: 0 });
 
-/** What the import needs from the file system (see `adapters/files/marc-source.ts`). */
+/** What the import needs from the file system (see `adapters/files/`). */
 export interface MarcFiles {
   inspect(path: string): Promise<{ size: number; sha256: string; format: string; gzipped: boolean }>;
-  open(path: string, opts: { strict?: boolean }): Promise<{ size: number; bytesRead(): number; results: AsyncIterable<MarcResult> }>;
+  /**
+   * The file's records, prepared (see `import-prepare.ts`) and numbered from 1 in file order;
+   * those up to `skip` are read but not prepared. `close` stops early (a cancelled job).
+   */
+  prepared(path: string, opts: { strict?: boolean; skip: number }, ctx: PrepareContext): Promise<{ size: number; bytesRead(): number; records: AsyncIterable<Incoming>; close(): Promise<void> }>;
 }
 
 export interface ImportProgress {
@@ -87,12 +90,11 @@ export interface RunOptions {
 
 const LEASE_MS = 5 * 60_000;
 
-type Problem = ImportResult['problems'][number];
 
 interface Planned {
   seq: number;
   result: ImportResult;
-  prepared?: PreparedRecord;
+  prepared?: Extract<Incoming, { ok: true }>;
   /** New record to insert (its id is set once allocated). */
   create?: NewRecordRow;
   /** Existing record to replace with `prepared`. */
@@ -228,35 +230,37 @@ export class ImportService {
     let checkpoint = job.checkpoint;
     let batches = 0;
     const units = await this.#unitsByCode();
-    let source: Awaited<ReturnType<MarcFiles['open']>> | undefined;
+    let source: Awaited<ReturnType<MarcFiles['prepared']>> | undefined;
     try {
-      source = await this.#files.open(params.path, { strict: params.strict });
-      let seq = 0;
-      let batch: Array<{ seq: number; result: MarcResult }> = [];
+      const ctx: PrepareContext = { unitCode: params.unitCode, knownUnitCodes: [...units.keys()], today: localDate(this.#clock.now()) };
+      source = await this.#files.prepared(params.path, { strict: params.strict, skip: checkpoint }, ctx);
+      let seen = checkpoint;
+      let batch: Incoming[] = [];
       const flush = async (): Promise<boolean> => {
         if (batch.length === 0) return true;
         const last = batch[batch.length - 1]!.seq;
-        const planned = await this.#landBatch(job, actor, params, batch, units, summary, last);
-        if (planned === 'cancelled') return false;
+        const landed = await this.#landBatch(job, actor, params, batch, units, summary, last);
+        if (landed === 'cancelled') return false;
         checkpoint = last;
         batch = [];
         batches++;
         opts.onProgress?.({ job, summary, bytesRead: source!.bytesRead(), size: source!.size });
         return !(opts.stopAfterBatches !== undefined && batches >= opts.stopAfterBatches);
       };
-      for await (const result of source.results) {
-        seq++;
-        if (seq <= checkpoint) continue;
-        batch.push({ seq, result });
+      for await (const incoming of source.records) {
+        seen = incoming.seq;
+        batch.push(incoming);
         if (batch.length >= batchSize && !(await flush())) return this.job(job.id);
       }
       if (!(await flush())) return this.job(job.id);
-      if (seq === 0) throw new AppError('CATALOG_IMPORT_EMPTY');
+      if (seen === 0) throw new AppError('CATALOG_IMPORT_EMPTY');
       await this.#finish(job, actor, 'done', summary, null, opts.owner);
     } catch (e) {
       const message = e instanceof AppError ? e.code : e instanceof Error ? e.message : String(e);
       await this.#finish(job, actor, 'failed', summary, message, opts.owner, e instanceof AppError ? e.params : { after: checkpoint });
       if (!(e instanceof AppError)) throw e;
+    } finally {
+      await source?.close();
     }
     return this.job(job.id);
   }
@@ -279,13 +283,13 @@ export class ImportService {
   }
 
   /** Plans and writes one batch; falls back to one record per transaction if the batch fails. */
-  async #landBatch(job: Job, actor: Actor, params: ImportParams, batch: Array<{ seq: number; result: MarcResult }>, units: Map<string, OrgUnit>, summary: ImportSummary, last: number): Promise<'ok' | 'cancelled'> {
+  async #landBatch(job: Job, actor: Actor, params: ImportParams, batch: Incoming[], units: Map<string, OrgUnit>, summary: ImportSummary, last: number): Promise<'ok' | 'cancelled'> {
     const owner = job.leaseOwner!;
-    const attempt = async (part: typeof batch, lastSeq: number): Promise<'ok' | 'cancelled'> => {
+    const attempt = async (part: Incoming[], lastSeq: number): Promise<'ok' | 'cancelled'> => {
       const delta = emptySummary();
       const ok = await this.#store.transaction(async (tx) => {
         const now = this.#clock.now();
-        const planned = await this.#plan(tx, actor, params, part, units, now);
+        const planned = await this.#plan(tx, actor, params, part, units);
         await this.#write(tx, job.id, planned, now, delta);
         const merged = addSummary(summary, delta);
         return tx.jobs.progress(job.id, owner, { checkpoint: lastSeq, progressDone: 0, summary: merged, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
@@ -302,7 +306,7 @@ export class ImportService {
         const one = batch[0]!;
         const now = this.#clock.now();
         const ok = await this.#store.transaction(async (tx) => {
-          await tx.jobs.appendResults([{ jobId: job.id, seq: one.seq, outcome: 'rejected', recordId: null, matchedOn: null, title: one.result.ok ? titleOf(one.result.record) : null, itemsAdded: 0, problems: [{ code: 'write-failed', severity: 'error', params: { reason: e instanceof Error ? e.message.slice(0, 300) : String(e) } }] }]);
+          await tx.jobs.appendResults([{ jobId: job.id, seq: one.seq, outcome: 'rejected', recordId: null, matchedOn: null, title: one.ok ? one.content.title.slice(0, 300) : null, itemsAdded: 0, problems: [{ code: 'write-failed', severity: 'error', params: { reason: e instanceof Error ? e.message.slice(0, 300) : String(e) } }] }]);
           const s = addSummary(summary, { ...emptySummary(), read: 1, rejected: 1 });
           return tx.jobs.progress(job.id, owner, { checkpoint: one.seq, progressDone: 0, summary: s, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
         });
@@ -318,27 +322,15 @@ export class ImportService {
   }
 
   /** Decides what each record of a batch does, reading the catalogue but writing nothing. */
-  async #plan(tx: Repos, actor: Actor, params: ImportParams, batch: Array<{ seq: number; result: MarcResult }>, units: Map<string, OrgUnit>, now: Date): Promise<Planned[]> {
-    const today = localDate(now);
+  async #plan(tx: Repos, actor: Actor, params: ImportParams, batch: Incoming[], units: Map<string, OrgUnit>): Promise<Planned[]> {
     const planned: Planned[] = [];
-    const prepared = new Map<number, PreparedRecord>();
-    const originals = new Map<number, MarcRecord>();
-    for (const { seq, result } of batch) {
-      if (!result.ok) {
-        planned.push({ seq, identifiers: [], items: [], itemUnits: [], result: { jobId: 0, seq, outcome: 'rejected', recordId: null, matchedOn: null, title: null, itemsAdded: 0, problems: [{ code: `marc.${result.error.code}`, severity: 'error', params: { message: result.error.message } }] } });
+    for (const inc of batch) {
+      const problems = inc.problems.map((p) => ({ ...p }));
+      if (!inc.ok) {
+        planned.push({ seq: inc.seq, identifiers: [], items: [], itemUnits: [], result: { jobId: 0, seq: inc.seq, outcome: 'rejected', recordId: null, matchedOn: null, title: null, itemsAdded: 0, problems } });
         continue;
       }
-      // Holdings fields become items; the record keeps its bibliographic fields.
-      const p = prepareRecord({ leader: result.record.leader, fields: result.record.fields.filter((f) => f.tag !== '852' && f.tag !== '952') }, { nfc: true });
-      prepared.set(seq, p);
-      originals.set(seq, result.record);
-      const problems: Problem[] = result.warnings.slice(0, 20).map((w) => ({ code: `marc.${w.code}`, severity: 'warning' as const, params: { message: w.message } }));
-      if (!p.content.title) {
-        planned.push({ seq, identifiers: [], items: [], itemUnits: [], result: { jobId: 0, seq, outcome: 'rejected', recordId: null, matchedOn: null, title: null, itemsAdded: 0, problems: [...problems, { code: 'no-title', severity: 'error' }] } });
-        prepared.delete(seq);
-        continue;
-      }
-      planned.push({ seq, prepared: p, identifiers: p.identifiers, items: [], itemUnits: [], result: { jobId: 0, seq, outcome: 'created', recordId: null, matchedOn: null, title: p.content.title.slice(0, 300), itemsAdded: 0, problems } });
+      planned.push({ seq: inc.seq, prepared: inc, identifiers: inc.identifiers, items: [], itemUnits: [], result: { jobId: 0, seq: inc.seq, outcome: 'created', recordId: null, matchedOn: null, title: inc.content.title.slice(0, 300), itemsAdded: 0, problems } });
     }
 
     // Matches among the catalogue, then among earlier records of this batch.
@@ -347,17 +339,11 @@ export class ImportService {
     const inBatch: IdentifierHit[] = [];
     const replaceable = new Map<number, boolean>();
 
-    // Items: read from 852/952, checked, and their barcodes checked against the network.
+    // Items: where each goes (within the actor's reach), and their barcodes checked against the network.
     for (const p of planned) {
       if (!p.prepared) continue;
-      const extracted = extractItems(originals.get(p.seq)!, { defaultUnitCode: params.unitCode, knownUnitCodes: new Set(units.keys()), derivedCallNumber: p.prepared.derived.callNumber?.value });
-      for (const prob of extracted.problems) p.result.problems.push({ code: `item.${prob.code}`, severity: 'warning', params: { tag: prob.tag, ...(prob.params as Record<string, unknown>) } });
-      for (const input of extracted.items) {
-        const v = validateItem(input, { today });
-        if (!v.ok) {
-          for (const prob of v.problems) p.result.problems.push({ code: `item.${prob.code}`, severity: 'warning', params: { barcode: input.barcode, field: prob.field } });
-          continue;
-        }
+      for (const item of p.prepared.items) {
+        const v = { value: item };
         let ownerUnit = units.get(v.value.ownerUnitCode ?? params.unitCode) ?? units.get(params.unitCode)!;
         if (ownerUnit.id !== params.unitId && !allows(actor.grants, 'catalog.item.manage', ownerUnit) && !allows(actor.grants, 'catalog.import', ownerUnit)) {
           p.result.problems.push({ code: 'item.unit-not-permitted', severity: 'warning', params: { barcode: v.value.barcode, unit: ownerUnit.code } });
@@ -423,6 +409,12 @@ export class ImportService {
     return planned;
   }
 
+  /** A record's identifiers with the catalogue's own number for it first. */
+  #withOwn(ids: readonly RecordIdentifier[], id: number): RecordIdentifier[] {
+    const own = systemNumberValue(this.#orgCode, String(id));
+    return own ? [{ kind: 'ctrl', value: own }, ...ids] : [...ids];
+  }
+
   /** Writes a planned batch: new records (ids allocated up front), replacements, items, results. */
   async #write(tx: Repos, jobId: number, planned: Planned[], now: Date, delta: ImportSummary): Promise<void> {
     const iso = now.toISOString();
@@ -440,7 +432,7 @@ export class ImportService {
       iso,
     );
     const identifierRows: IdentifierHit[] = [];
-    for (const p of creates) for (const id of identifiersOf(p.prepared!.derived, { orgCode: this.#orgCode, id: p.create!.id! })) identifierRows.push({ ...id, recordId: p.create!.id! });
+    for (const p of creates) for (const id of this.#withOwn(p.identifiers, p.create!.id!)) identifierRows.push({ ...id, recordId: p.create!.id! });
     for (const p of planned) {
       if (p.result.outcome === 'matched' && p.result.recordId !== null) {
         // The matched record becomes findable by the incoming record's numbers too.
@@ -451,7 +443,7 @@ export class ImportService {
       const before = await tx.catalog.getRecord(p.replaceId!);
       await tx.catalog.updateRecord(p.replaceId!, p.prepared!.content, null, iso);
       const old = before ? identifiersOf(parseStoredDerived(before)).filter((i) => i.kind === 'ctrl' || i.kind === 'sysno') : [];
-      await tx.catalog.setIdentifiers(p.replaceId!, [...identifiersOf(p.prepared!.derived, { orgCode: this.#orgCode, id: p.replaceId! }), ...old]);
+      await tx.catalog.setIdentifiers(p.replaceId!, [...this.#withOwn(p.identifiers, p.replaceId!), ...old]);
     }
     await tx.catalog.addIdentifiers(identifierRows);
     const itemRows: NewItemRow[] = [];
@@ -459,7 +451,7 @@ export class ImportService {
       if (p.result.recordId === null || p.result.outcome === 'rejected') continue;
       p.items.forEach((item, i) => {
         const units = p.itemUnits[i]!;
-        const derivedCall = p.prepared?.derived.callNumber;
+        const derivedCall = p.prepared?.callNumber ?? undefined;
         const callNumber = item.callNumber ?? derivedCall?.value ?? null;
         itemRows.push({
           recordId: p.result.recordId!,
@@ -498,11 +490,6 @@ function addSummary(a: ImportSummary, b: ImportSummary): ImportSummary {
   const out: ImportSummary = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
   return out;
-}
-
-function titleOf(r: MarcRecord): string | null {
-  for (const f of r.fields) if (f.tag === '245' && 'subfields' in f) return f.subfields.map((s) => s.value).join(' ').slice(0, 300);
-  return null;
 }
 
 async function canEditRecord(tx: Repos, actor: Actor, ownerUnitId: number, recordId: number): Promise<boolean> {

@@ -16,7 +16,8 @@ import { CatalogService, DEFAULT_MARC_ORG_CODE } from '../app/catalog.service.js
 import { ImportService, IMPORT_JOB_KIND } from '../app/import.service.js';
 import { ExportService } from '../app/export.service.js';
 import { JobRunner, type JobHandler } from '../app/job-runner.js';
-import { inspectMarcFile, openMarcSource, type MarcSourceLimits } from '../adapters/files/marc-source.js';
+import { inspectMarcFile, type MarcSourceLimits } from '../adapters/files/marc-source.js';
+import { preparedInProcess, preparedInWorker } from '../adapters/files/prepared-source.js';
 
 export interface Services {
   org: OrgService;
@@ -50,6 +51,8 @@ export interface ContainerOptions {
   /** MARC organisation code written in 003 on export. */
   marcOrgCode?: string;
   importLimits?: Partial<MarcSourceLimits>;
+  /** Prepare imported records in a worker thread (default) or in this one (`false`). */
+  importWorkers?: boolean;
   /** How often the job runner looks at an empty queue. */
   jobPollMs?: number;
 }
@@ -77,7 +80,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
         store,
         clock,
         orgCode,
-        files: { inspect: inspectMarcFile, open: (path, o) => openMarcSource(path, { ...o, limits: opts.importLimits }) },
+        files: { inspect: inspectMarcFile, prepared: (path, o, ctx) => (opts.importWorkers === false ? preparedInProcess : preparedInWorker)(path, { ...o, limits: opts.importLimits }, ctx) },
       }),
       exports: new ExportService({ store, orgCode }),
     };
