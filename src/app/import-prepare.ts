@@ -46,7 +46,7 @@ export function prepareIncoming(seq: number, result: MarcResult, ctx: PrepareCon
   for (const input of extracted.items) {
     const v = validateItem(input, { today: ctx.today });
     if (v.ok) items.push(v.value);
-    else for (const prob of v.problems) problems.push({ code: `item.${prob.code}`, severity: 'warning', params: { barcode: input.barcode, field: prob.field } });
+    else for (const prob of v.problems) problems.push({ code: `item.${prob.code}`, severity: 'warning', params: { ...(prob.params as Record<string, unknown>), barcode: input.barcode, field: prob.field } });
   }
   return { seq, ok: true, content: p.content, identifiers: p.identifiers, callNumber: p.derived.callNumber ?? null, items, problems };
 }

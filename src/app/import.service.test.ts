@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -178,10 +178,14 @@ describeEachDialect('ImportService', (dialect: TestDialect) => {
     expect(await counts(c, { records: 'bib_records', items: 'items', results: 'import_results' })).toEqual({ records: 7, items: 7, results: 7 });
   });
 
-  it('is run by the job runner when queued', async () => {
-    const { job } = await c.services.imports.start(sys, { path: file('q.xml', writeMarcXml([book(1), book(2)])), fileName: 'q', unitId: t.prov.id, policy: 'attach' });
+  it('is run by the job runner when queued, records how far it read, and removes an uploaded file when done', async () => {
+    const upload = file('q.xml', writeMarcXml([book(1), book(2)]));
+    const { job } = await c.services.imports.start(sys, { path: upload, fileName: 'q', unitId: t.prov.id, policy: 'attach', ownsFile: true });
     expect(await c.jobs.runOnce()).toBe(true);
-    expect(await c.services.imports.job(job.id)).toMatchObject({ status: 'done', summary: { created: 2 } });
+    const done = await c.services.imports.job(job.id);
+    expect(done).toMatchObject({ status: 'done', summary: { created: 2 } });
+    expect(done.progressDone).toBe(done.progressTotal);
+    expect(existsSync(upload)).toBe(false);
     expect(await c.jobs.runOnce()).toBe(false);
   });
 

@@ -71,6 +71,8 @@ export interface MarcFiles {
    * those up to `skip` are read but not prepared. `close` stops early (a cancelled job).
    */
   prepared(path: string, opts: { strict?: boolean; skip: number }, ctx: PrepareContext): Promise<{ size: number; bytesRead(): number; records: AsyncIterable<Incoming>; close(): Promise<void> }>;
+  /** Deletes a file the import owns (an upload), once it is no longer needed. */
+  remove?(path: string): Promise<void>;
 }
 
 export interface ImportProgress {
@@ -203,6 +205,8 @@ export class ImportService {
       await tx.jobs.finish(id, null, 'cancelled', {}, now.toISOString());
       await audit(tx, actor, now, { action: 'catalog.import.cancel', unitId: job.unitId, targetType: 'job', targetId: id, after: { checkpoint: job.checkpoint } });
     });
+    const params = job.params as unknown as ImportParams;
+    if (params.ownsFile && job.status !== 'running') await this.#files.remove?.(params.path);
     return this.job(id);
   }
 
@@ -239,7 +243,7 @@ export class ImportService {
       const flush = async (): Promise<boolean> => {
         if (batch.length === 0) return true;
         const last = batch[batch.length - 1]!.seq;
-        const landed = await this.#landBatch(job, actor, params, batch, units, summary, last);
+        const landed = await this.#landBatch(job, actor, params, batch, units, summary, last, source!.bytesRead());
         if (landed === 'cancelled') return false;
         checkpoint = last;
         batch = [];
@@ -255,6 +259,8 @@ export class ImportService {
       if (!(await flush())) return this.job(job.id);
       if (seen === 0) throw new AppError('CATALOG_IMPORT_EMPTY');
       await this.#finish(job, actor, 'done', summary, null, opts.owner);
+      // An uploaded copy is not needed once its import is done (the CLI's own files are left alone).
+      if (params.ownsFile) await this.#files.remove?.(params.path);
     } catch (e) {
       const message = e instanceof AppError ? e.code : e instanceof Error ? e.message : String(e);
       await this.#finish(job, actor, 'failed', summary, message, opts.owner, e instanceof AppError ? e.params : { after: checkpoint });
@@ -283,7 +289,7 @@ export class ImportService {
   }
 
   /** Plans and writes one batch; falls back to one record per transaction if the batch fails. */
-  async #landBatch(job: Job, actor: Actor, params: ImportParams, batch: Incoming[], units: Map<string, OrgUnit>, summary: ImportSummary, last: number): Promise<'ok' | 'cancelled'> {
+  async #landBatch(job: Job, actor: Actor, params: ImportParams, batch: Incoming[], units: Map<string, OrgUnit>, summary: ImportSummary, last: number, bytesRead: number): Promise<'ok' | 'cancelled'> {
     const owner = job.leaseOwner!;
     const attempt = async (part: Incoming[], lastSeq: number): Promise<'ok' | 'cancelled'> => {
       const delta = emptySummary();
@@ -292,7 +298,7 @@ export class ImportService {
         const planned = await this.#plan(tx, actor, params, part, units);
         await this.#write(tx, job.id, planned, now, delta);
         const merged = addSummary(summary, delta);
-        return tx.jobs.progress(job.id, owner, { checkpoint: lastSeq, progressDone: 0, summary: merged, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
+        return tx.jobs.progress(job.id, owner, { checkpoint: lastSeq, progressDone: bytesRead, summary: merged, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
       });
       if (!ok) return 'cancelled';
       Object.assign(summary, addSummary(summary, delta));
@@ -308,14 +314,14 @@ export class ImportService {
         const ok = await this.#store.transaction(async (tx) => {
           await tx.jobs.appendResults([{ jobId: job.id, seq: one.seq, outcome: 'rejected', recordId: null, matchedOn: null, title: one.ok ? one.content.title.slice(0, 300) : null, itemsAdded: 0, problems: [{ code: 'write-failed', severity: 'error', params: { reason: e instanceof Error ? e.message.slice(0, 300) : String(e) } }] }]);
           const s = addSummary(summary, { ...emptySummary(), read: 1, rejected: 1 });
-          return tx.jobs.progress(job.id, owner, { checkpoint: one.seq, progressDone: 0, summary: s, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
+          return tx.jobs.progress(job.id, owner, { checkpoint: one.seq, progressDone: bytesRead, summary: s, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
         });
         if (!ok) return 'cancelled';
         Object.assign(summary, addSummary(summary, { ...emptySummary(), read: 1, rejected: 1 }));
         return 'ok';
       }
       for (const one of batch) {
-        if ((await this.#landBatch(job, actor, params, [one], units, summary, one.seq)) === 'cancelled') return 'cancelled';
+        if ((await this.#landBatch(job, actor, params, [one], units, summary, one.seq, bytesRead)) === 'cancelled') return 'cancelled';
       }
       return 'ok';
     }

@@ -2,6 +2,7 @@
  * The composition root: builds the database, adapters and use cases from the configuration.
  * No module-level singletons; tests build their own container with their own database.
  */
+import { rm } from 'node:fs/promises';
 import { openDatabase, migrate, type DatabaseHandle } from '../adapters/db/database.js';
 import { createStore } from '../adapters/db/store.js';
 import { argon2Hasher, type Argon2Options } from '../adapters/crypto/argon2.js';
@@ -80,7 +81,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
         store,
         clock,
         orgCode,
-        files: { inspect: inspectMarcFile, prepared: (path, o, ctx) => (opts.importWorkers === false ? preparedInProcess : preparedInWorker)(path, { ...o, limits: opts.importLimits }, ctx) },
+        files: { inspect: inspectMarcFile, remove: (path) => rm(path, { force: true }), prepared: (path, o, ctx) => (opts.importWorkers === false ? preparedInProcess : preparedInWorker)(path, { ...o, limits: opts.importLimits }, ctx) },
       }),
       exports: new ExportService({ store, orgCode }),
     };

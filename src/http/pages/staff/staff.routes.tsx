@@ -11,11 +11,13 @@ import { orgPages } from './org.pages.js';
 import { userPages } from './users.pages.js';
 import { auditPages } from './audit.pages.js';
 import { groupPages } from './groups.pages.js';
+import { importPages } from './imports.pages.js';
 import { clientIp } from '../../plugins/context.js';
 
 export interface StaffRouteOptions {
   services: Services;
   loginRateLimit?: number;
+  uploadDir?: string;
 }
 
 export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOptions): Promise<void> {
@@ -221,4 +223,5 @@ export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOpti
   await app.register(userPages, sub);
   await app.register(auditPages, sub);
   await app.register(groupPages, sub);
+  await app.register(importPages, { ...sub, uploadDir: opts.uploadDir });
 }
