@@ -5,7 +5,7 @@ import { count } from '../../../test/expect.js';
 import { migrate, openDatabase, type DatabaseHandle } from './database.js';
 import { migrationProvider } from './migrations/index.js';
 
-const TABLES = ['api_tokens', 'audit_log', 'grants', 'library_group_members', 'library_groups', 'org_events', 'org_units', 'role_permissions', 'roles', 'sessions', 'staff_users', 'unit_settings'];
+const TABLES = ['api_tokens', 'audit_log', 'bib_identifiers', 'bib_records', 'grants', 'import_results', 'items', 'jobs', 'library_group_members', 'library_groups', 'org_events', 'org_units', 'role_permissions', 'roles', 'sessions', 'staff_users', 'unit_settings'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 
 async function rows(handle: DatabaseHandle, query: RawBuilder<unknown>): Promise<unknown[]> {

@@ -11,6 +11,7 @@ import { orgPages } from './org.pages.js';
 import { userPages } from './users.pages.js';
 import { auditPages } from './audit.pages.js';
 import { groupPages } from './groups.pages.js';
+import { catalogPages } from './catalog.pages.js';
 import { importPages } from './imports.pages.js';
 import { clientIp } from '../../plugins/context.js';
 
@@ -223,5 +224,6 @@ export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOpti
   await app.register(userPages, sub);
   await app.register(auditPages, sub);
   await app.register(groupPages, sub);
+  await app.register(catalogPages, sub);
   await app.register(importPages, { ...sub, uploadDir: opts.uploadDir });
 }
