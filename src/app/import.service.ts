@@ -342,7 +342,14 @@ export class ImportService {
     // Matches among the catalogue, then among earlier records of this batch.
     const lookups = planned.flatMap((p) => lookupsOf(p.identifiers));
     const hits: IdentifierHit[] = lookups.length ? await tx.catalog.findByIdentifiers(lookups) : [];
-    const inBatch: IdentifierHit[] = [];
+    // Hits by value, so each record looks only at the hits for its own identifiers.
+    const byValue = new Map<string, IdentifierHit[]>();
+    const remember = (h: IdentifierHit) => {
+      const list = byValue.get(h.value);
+      if (list) list.push(h);
+      else byValue.set(h.value, [h]);
+    };
+    for (const h of hits) remember(h);
     const replaceable = new Map<number, boolean>();
 
     // Items: where each goes (within the actor's reach), and their barcodes checked against the network.
@@ -365,7 +372,7 @@ export class ImportService {
 
     for (const p of planned) {
       if (!p.prepared) continue;
-      const match = bestMatch(p.identifiers, [...hits, ...inBatch]);
+      const match = bestMatch(p.identifiers, p.identifiers.flatMap((id) => byValue.get(id.value) ?? []));
       let targetId: number | undefined;
       if (match && params.policy !== 'keep') {
         p.result.matchedOn = match.on;
@@ -393,7 +400,7 @@ export class ImportService {
         p.create = { ...p.prepared.content, ownerUnitId: params.unitId, source: `import:${params.sha256.slice(0, 12)}`, createdBy: actor.userId };
         // A provisional negative id lets later records of the batch match this one.
         targetId = -p.seq;
-        for (const id of p.identifiers) inBatch.push({ ...id, recordId: -p.seq });
+        for (const id of p.identifiers) remember({ ...id, recordId: -p.seq });
       }
       // Barcodes: already on the same record (a re-run) → skipped quietly; elsewhere → refused.
       const keep: CheckedItem[] = [];
@@ -481,7 +488,7 @@ export class ImportService {
       });
       p.result.itemsAdded = p.items.length;
     }
-    await tx.catalog.insertItems(itemRows, iso);
+    await tx.catalog.insertItems(itemRows, iso, { ids: false });
     await tx.jobs.appendResults(planned.map((p) => ({ ...p.result, jobId })));
     for (const p of planned) {
       delta.read++;

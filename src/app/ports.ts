@@ -381,7 +381,8 @@ export interface CatalogRepository {
   /** Live records carrying any of these identifiers. */
   findByIdentifiers(ids: readonly Identifier[]): Promise<IdentifierHit[]>;
 
-  insertItems(rows: readonly NewItemRow[], now: string): Promise<number[]>;
+  /** Inserts items; their ids in order, unless `ids: false` (bulk imports do not need them). */
+  insertItems(rows: readonly NewItemRow[], now: string, opts?: { ids?: boolean }): Promise<number[]>;
   updateItem(id: number, row: ItemRow, now: string, version?: number): Promise<boolean>;
   setItemStatus(id: number, status: string, now: string, withdrawnAt: string | null): Promise<void>;
   getItem(id: number): Promise<StoredItem | undefined>;

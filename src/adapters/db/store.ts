@@ -17,7 +17,7 @@ function repos(db: Kysely<Database>, dialect: Dialect): Repos {
     sessions: new KyselySessionRepository(db),
     audit: new KyselyAuditRepository(db),
     catalog: new KyselyCatalogRepository(db, dialect),
-    jobs: new KyselyJobRepository(db),
+    jobs: new KyselyJobRepository(db, dialect),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, ImportResultsTable, JobsTable } from '../schema.js';
+import type { Database, Dialect, ImportResultsTable, JobsTable } from '../schema.js';
+import { bulkInsert } from './catalog.repository.js';
 import { toIso } from '../schema.js';
 import type { ImportResult, Job, JobRepository, JobStatus } from '../../../app/ports.js';
 
@@ -44,8 +45,10 @@ function toResult(r: Selectable<ImportResultsTable>): ImportResult {
 /** Durable jobs with leases, and the per-record results of imports. */
 export class KyselyJobRepository implements JobRepository {
   readonly #db: Kysely<Database>;
-  constructor(db: Kysely<Database>) {
+  readonly #dialect: Dialect;
+  constructor(db: Kysely<Database>, dialect: Dialect) {
     this.#db = db;
+    this.#dialect = dialect;
   }
 
   async insert(j: Parameters<JobRepository['insert']>[0], now: string): Promise<Job> {
@@ -160,25 +163,13 @@ export class KyselyJobRepository implements JobRepository {
   }
 
   async appendResults(rows: readonly ImportResult[]): Promise<void> {
-    const size = 3000;
-    for (let i = 0; i < rows.length; i += size) {
-      const part = rows.slice(i, i + size);
-      await this.#db
-        .insertInto('import_results')
-        .values(
-          part.map((r) => ({
-            job_id: r.jobId,
-            seq: r.seq,
-            outcome: r.outcome,
-            record_id: r.recordId,
-            matched_on: r.matchedOn,
-            title: r.title,
-            items_added: r.itemsAdded,
-            problems: r.problems.length === 0 ? null : JSON.stringify(r.problems),
-          })),
-        )
-        .execute();
-    }
+    await bulkInsert(
+      this.#db,
+      this.#dialect,
+      'import_results',
+      ['job_id', 'seq', 'outcome', 'record_id', 'matched_on', 'title', 'items_added', 'problems'],
+      rows.map((r) => [r.jobId, r.seq, r.outcome, r.recordId, r.matchedOn, r.title, r.itemsAdded, r.problems.length === 0 ? null : JSON.stringify(r.problems)]),
+    );
   }
 
   async results(jobId: number, f: { outcome?: string; afterSeq?: number; limit: number }): Promise<ImportResult[]> {
