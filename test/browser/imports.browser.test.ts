@@ -5,10 +5,10 @@
  * refreshes itself). Screenshots at phone (390 px) and desktop (1280 px) width are saved under
  * test-output/screenshots for people to look at.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumPath, launchBrowser, shoot } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import type { MarcRecord } from '../../src/codecs/marc/record.js';
@@ -16,9 +16,6 @@ import { writeIso2709 } from '../../src/codecs/marc/write.js';
 import { parseMarcXml } from '../../src/codecs/marc/parse.js';
 import { TestClock, testEnv, type TestEnv } from '../factories.js';
 
-const chromiumPath = inject('chromium');
-const OUT = join(process.cwd(), 'test-output', 'screenshots');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function book(n: number, unit: string, barcodes: string[]): MarcRecord {
   return {
@@ -45,7 +42,6 @@ describe.skipIf(!chromiumPath)('MARC import and export in a real browser', () =>
   let libraryId: number;
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
     env = await testEnv('sqlite', { clock: new TestClock('2026-11-24T03:00:00.000Z') });
     const c = env.container;
     const accounts = await firstStart({ store: c.store, org: c.services.org, staff: c.services.staff }, { demo: true });
@@ -55,7 +51,7 @@ describe.skipIf(!chromiumPath)('MARC import and export in a real browser', () =>
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     // The server's job runner, as `lienthong serve` starts it.
     c.jobs.start();
-    browser = await chromium.launch({ executablePath: chromiumPath!, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
@@ -66,13 +62,6 @@ describe.skipIf(!chromiumPath)('MARC import and export in a real browser', () =>
     await env?.dispose();
   });
 
-  async function shoot(page: Page, name: string): Promise<void> {
-    for (const width of [390, 1280]) {
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await page.screenshot({ path: join(OUT, `${name}-${width}.png`), fullPage: true });
-      if (width === 390) await page.screenshot({ path: join(OUT, `${name}-${width}-top.png`) });
-    }
-  }
 
   async function signIn(page: Page, next: string): Promise<void> {
     await page.goto(`${base}/staff/login?next=${encodeURIComponent(next)}`);

@@ -4,18 +4,14 @@
  * log. Screenshots of every page type at phone (390 px) and desktop (1280 px) width are saved
  * under test-output/screenshots for people to look at.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumPath, launchBrowser, shoot } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import { TestClock, testEnv, type TestEnv } from '../factories.js';
 
-const chromiumPath = inject('chromium');
-const OUT = join(process.cwd(), 'test-output', 'screenshots');
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe.skipIf(!chromiumPath)('staff in a real browser', () => {
   let env: TestEnv;
@@ -25,14 +21,13 @@ describe.skipIf(!chromiumPath)('staff in a real browser', () => {
   let adminPassword: string;
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
     env = await testEnv('sqlite', { clock: new TestClock('2026-11-24T03:00:00.000Z') });
     const c = env.container;
     const accounts = await firstStart({ store: c.store, org: c.services.org, staff: c.services.staff }, { demo: true });
     adminPassword = accounts.find((a) => a.username === 'admin')!.password;
     app = await buildApp({ services: c.services, store: c.store, clock: env.clock, sessionSecret: 'browser-test-secret-0123456789abcdefghij', baseUrl: 'http://127.0.0.1' });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({ executablePath: chromiumPath!, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
@@ -41,14 +36,6 @@ describe.skipIf(!chromiumPath)('staff in a real browser', () => {
     await env?.dispose();
   });
 
-  async function shoot(page: Page, name: string): Promise<void> {
-    for (const width of [390, 1280]) {
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await page.screenshot({ path: join(OUT, `${name}-${width}.png`), fullPage: true });
-      // What a phone shows first, at full resolution.
-      if (width === 390) await page.screenshot({ path: join(OUT, `${name}-${width}-top.png`) });
-    }
-  }
 
   it('signs in, edits a unit, and sees the audit entry', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });
