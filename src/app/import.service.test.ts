@@ -77,6 +77,9 @@ describeEachDialect('ImportService', (dialect: TestDialect) => {
     const second = await c.services.catalog.get(results[1]!.recordId!);
     expect(second.items.map((i) => i.ownerUnitCode)).toEqual(['COMM-A2']);
     expect(await count(c, 'bib_records')).toBe(3);
+    // The staff catalogue's "newest records": highest ids first.
+    const ids = results.map((r) => r.recordId!);
+    expect((await c.services.catalog.list({ newestFirst: true, limit: 2 })).map((r) => r.id)).toEqual([ids[2], ids[1]]);
   });
 
   it('refuses a finished file again, and with --again matches every record and adds nothing twice', async () => {

@@ -362,6 +362,8 @@ export interface RecordListFilter {
   /** Only records with at least one item owned at or below this path. */
   heldUnderPath?: string;
   includeDeleted?: boolean;
+  /** Highest ids first (the newest records); `afterId` then does not apply. */
+  newestFirst?: boolean;
 }
 
 export interface CatalogRepository {

@@ -231,7 +231,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
   async listRecords(f: RecordListFilter): Promise<StoredRecord[]> {
     let q = this.#db.selectFrom('bib_records as r').selectAll('r');
     if (!f.includeDeleted) q = q.where('r.status', '=', 'active');
-    if (f.afterId !== undefined) q = q.where('r.id', '>', f.afterId);
+    if (f.afterId !== undefined && !f.newestFirst) q = q.where('r.id', '>', f.afterId);
     if (f.ids) q = f.ids.length === 0 ? q.where('r.id', '<', 0) : q.where('r.id', 'in', f.ids);
     if (f.heldUnderPath !== undefined) {
       const path = f.heldUnderPath;
@@ -248,7 +248,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
         ),
       );
     }
-    const rows = await q.orderBy('r.id').limit(f.limit).execute();
+    const rows = await q.orderBy('r.id', f.newestFirst ? 'desc' : 'asc').limit(f.limit).execute();
     return rows.map(toRecord);
   }
 

@@ -34,7 +34,7 @@ import type { ShelfScheme } from '../../../domain/catalog/shelf-key.js';
 import type { DerivedRecord } from '../../../domain/catalog/derive.js';
 import { normaliseIsbn } from '../../../domain/catalog/isbn.js';
 import { DEFAULT_LEADER, isControlTag, type DataField, type MarcField, type MarcRecord } from '../../../codecs/marc/record.js';
-import { DuplicateFound, RecordRejected, type CatalogService, type DuplicateCandidate, type HistoryEntry } from '../../../app/catalog.service.js';
+import { DuplicateFound, RecordRejected, type DuplicateCandidate, type HistoryEntry } from '../../../app/catalog.service.js';
 import type { StoredItem, StoredRecord } from '../../../app/ports.js';
 import type { Services } from '../../../main/container.js';
 import { hasMessage, type MessageKey } from '../../../i18n/i18n.js';
@@ -729,31 +729,6 @@ function RecordFacts({ ctx, d, record, owner }: { ctx: PageCtx; d: DerivedRecord
 // ---------------------------------------------------------------------------------------------
 // Newest records
 
-/**
- * The `n` newest records. The repository lists records by ascending id only, so this finds the
- * highest id by probing (a few indexed one-row queries) and reads the window below it.
- */
-async function newestRecords(catalog: CatalogService, n: number): Promise<StoredRecord[]> {
-  const above = async (id: number) => (await catalog.list({ afterId: id, limit: 1, includeDeleted: true }))[0]?.id;
-  let lo = await above(0);
-  if (lo === undefined) return [];
-  let hi = lo * 2 + 64;
-  for (let next = await above(hi); next !== undefined; next = await above(hi)) {
-    lo = next;
-    hi = next * 2 + 64;
-  }
-  while (hi - lo > 64) {
-    const mid = Math.floor((lo + hi) / 2);
-    const next = await above(mid);
-    if (next === undefined) hi = mid;
-    else lo = next;
-  }
-  for (let width = 128; ; width *= 4) {
-    const from = Math.max(0, hi - width);
-    const rows = await catalog.list({ afterId: from, limit: width + 1 });
-    if (rows.length >= n || from === 0) return rows.slice(-n).reverse();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -809,7 +784,7 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
       }
       if (hits.length === 1) return go(reply, recordHref(hits[0]!.recordId));
     }
-    const [count, newest, units] = await Promise.all([catalog.count(), newestRecords(catalog, 20), org.list()]);
+    const [count, newest, units] = await Promise.all([catalog.count(), catalog.list({ newestFirst: true, limit: 20 }), org.list()]);
     const byId = new Map(units.map((u) => [u.id, u]));
     const canCreate = allowsAnywhere(ctx.actor.grants, 'catalog.record.create');
     return sendPage(
