@@ -23,7 +23,7 @@ import { AppError } from '../domain/errors.js';
 import { allows } from '../domain/access/permissions.js';
 import { bestMatch, identifiersOf, lookupsOf, systemNumberValue, type RecordIdentifier } from '../domain/catalog/identity.js';
 import type { CheckedItem } from '../domain/catalog/items.js';
-import type { Actor } from './actor.js';
+import { systemActor, type Actor } from './actor.js';
 import type { Clock, IdentifierHit, ImportResult, Job, NewItemRow, NewRecordRow, Repos, Store } from './ports.js';
 import { audit } from './audit.js';
 import { authorize, runWrite } from './guard.js';
@@ -280,7 +280,7 @@ export class ImportService {
   }
 
   async #jobActor(job: Job): Promise<Actor> {
-    if (job.createdBy === null) return { kind: 'system', userId: null, label: job.actorLabel, grants: (await import('./actor.js')).systemActor().grants };
+    if (job.createdBy === null) return systemActor(job.actorLabel);
     return { kind: 'staff', userId: job.createdBy, label: job.actorLabel, grants: await this.#store.staff.effectiveGrants(job.createdBy) };
   }
 
