@@ -7,6 +7,8 @@ import type { OrgEvent, OrgEventKind, UnitStatus } from '../domain/org/history.j
 import type { SettingValue } from '../domain/org/settings.js';
 import type { EffectiveGrant, Permission, Scope, UnitPlace } from '../domain/access/permissions.js';
 import type { UnitTypeCode } from '../domain/org/unit-types.js';
+import type { DocFacets, DocItem, SearchDoc } from '../domain/search/document.js';
+import type { MatchExpr } from '../domain/search/compile.js';
 
 export interface Clock {
   now(): Date;
@@ -464,6 +466,7 @@ export interface Repos {
   audit: AuditRepository;
   catalog: CatalogRepository;
   jobs: JobRepository;
+  search: SearchIndex;
 }
 
 export interface Store extends Repos {
@@ -472,4 +475,109 @@ export interface Store extends Repos {
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** A trivial round trip, for readiness checks. */
   ping(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- search
+
+/** One document's facet data, as each process's in-memory facet arrays read it. */
+export interface FacetRow {
+  id: number;
+  seq: number;
+  alive: boolean;
+  facets: DocFacets | null;
+  year: number | null;
+  holdings: number;
+}
+
+/** What ranking and result lines read of a document. */
+export interface SearchRow {
+  id: number;
+  rank: StoredRank;
+  display: SearchDoc['display'];
+  year: number | null;
+  holdings: number;
+  createdAt: string;
+  sortTitle: string;
+  sortAuthor: string;
+}
+
+export type StoredRank = SearchDoc['rank'] & { headings: SearchDoc['headings']; surfaces: [string, string][] };
+
+export interface PageHit {
+  docId: number;
+  pageNo: number;
+  label: string | null;
+  body: string;
+}
+
+export interface PageText {
+  pageNo: number;
+  label?: string | null;
+  /** The page's text (OCR), NFC. */
+  text: string;
+}
+
+export interface HeadingHit {
+  kind: 'title' | 'author' | 'subject';
+  heading: string;
+  docs: number;
+}
+
+export interface TermHit {
+  token: string;
+  surface: string;
+  docs: number;
+}
+
+/**
+ * The discovery index: SQLite FTS5 or PostgreSQL full text behind one interface. Folding,
+ * ranking and facets are ours (`src/app/search`); an engine matches tokens and stores documents.
+ * Writes run in the caller's transaction, so a change is searchable when it commits.
+ */
+export interface SearchIndex {
+  readonly engine: 'sqlite-fts5' | 'postgres';
+
+  // -- writing (in the caller's transaction)
+  /** Records whose documents must be rebuilt before the transaction commits. */
+  markDirty(recordIds: Iterable<number>): void;
+  /** Takes (and clears) the dirty set. */
+  takeDirty(): number[];
+  /** Items of these live records with their units' tree paths, for building documents. */
+  docItems(recordIds: readonly number[]): Promise<Map<number, DocItem[]>>;
+  /** Record ids with a copy owned or located at or below a tree path. */
+  recordsHeldUnder(path: string): Promise<number[]>;
+  /** Replaces the documents of `docs` and removes those of `gone`, under one new change number. */
+  write(docs: readonly SearchDoc[], gone: readonly number[]): Promise<void>;
+  /** Replaces a document's page-level full text. */
+  setPages(docId: number, pages: readonly PageText[]): Promise<void>;
+
+  // -- reading
+  state(): Promise<{ seq: number; generation: number }>;
+  /** Documents changed after a (seq, id) position (all from `{ seq: 0, id: 0 }`), in that order, at most `limit`. */
+  facetRows(after: { seq: number; id: number }, limit: number): Promise<FacetRow[]>;
+  /** Ids of documents matching; with `limit`, the newest (highest ids) first. */
+  match(expr: MatchExpr, opts?: { limit?: number }): Promise<Uint32Array>;
+  rows(ids: readonly number[]): Promise<SearchRow[]>;
+  /** Live documents whose whole folded title is `key`. */
+  byTitleKey(key: string, limit: number): Promise<number[]>;
+  /** Live document ids in sort order, after a (key, id) position; for walking large result sets. */
+  ordered(by: 'title' | 'author', direction: 'asc' | 'desc', after: { key: string; id: number } | null, limit: number): Promise<{ id: number; key: string }[]>;
+  headings(foldedPrefix: string, limit: number): Promise<HeadingHit[]>;
+  /** Vocabulary words between two folded bounds (for spelling suggestions). */
+  terms(from: string, to: string, limit: number): Promise<TermHit[]>;
+  termDocs(tokens: readonly string[]): Promise<Map<string, number>>;
+  pageHits(expr: MatchExpr, opts: { docIds?: readonly number[]; limit: number }): Promise<PageHit[]>;
+  size(): Promise<{ docs: number; pages: number; bytes: number | null }>;
+
+  // -- full rebuild (see ReindexService)
+  beginRebuild(): Promise<void>;
+  writeRebuild(docs: readonly SearchDoc[]): Promise<void>;
+  /** Headings and terms of the shadow set, computed by the caller from all documents; then builds the shadow set's indexes. */
+  writeRebuildVocabulary(headings: readonly HeadingHit[], terms: readonly TermHit[]): Promise<void>;
+  /**
+   * Swaps the shadow set in and says which records changed in the live set after `sinceSeq`
+   * (while the rebuild ran); the caller rebuilds their documents in the same transaction.
+   */
+  finishRebuild(sinceSeq: number): Promise<{ generation: number; changed: number[] }>;
+  abandonRebuild(): Promise<void>;
 }

@@ -94,6 +94,16 @@ export const cliEn = {
   'catalog.exportSkipped': 'left out: {reason}',
   'catalog.exportWritten': 'written to {file}',
   'catalog.writeFailed': 'cannot write the export: {reason}',
+  'search.total': '{total} records match ({ms} ms)',
+  'search.none': 'no records match',
+  'search.didYouMean': 'did you mean: {text} ({hits} records)',
+  'search.problem': 'note: {code}',
+  'search.page': 'page {page} of {pages}',
+  'reindex.started': 'rebuilding the search index from {total} records; search keeps answering from the current index',
+  'reindex.progress': 'indexing',
+  'reindex.progressLine': '{done} of {total} records indexed',
+  'reindex.done': 'search index rebuilt: {documents} documents, {headings} headings, {terms} words, {changed} records changed meanwhile re-indexed, in {seconds} s',
+  'reindex.busy': 'a reindex is already running',
 } as const;
 
 export type CliMessageKey = keyof typeof cliEn;
@@ -189,4 +199,14 @@ export const cliVi: Record<CliMessageKey, string> = {
   'catalog.exportSkipped': 'bỏ qua: {reason}',
   'catalog.exportWritten': 'đã ghi vào {file}',
   'catalog.writeFailed': 'không ghi được tệp xuất: {reason}',
+  'search.total': '{total} biểu ghi khớp ({ms} ms)',
+  'search.none': 'không có biểu ghi nào khớp',
+  'search.didYouMean': 'có phải bạn muốn tìm: {text} ({hits} biểu ghi)',
+  'search.problem': 'lưu ý: {code}',
+  'search.page': 'trang {page}/{pages}',
+  'reindex.started': 'đang dựng lại chỉ mục tìm kiếm từ {total} biểu ghi; tìm kiếm vẫn trả lời từ chỉ mục hiện tại',
+  'reindex.progress': 'đang lập chỉ mục',
+  'reindex.progressLine': 'đã lập chỉ mục {done}/{total} biểu ghi',
+  'reindex.done': 'đã dựng lại chỉ mục tìm kiếm: {documents} tài liệu, {headings} tiêu đề, {terms} từ, {changed} biểu ghi thay đổi trong lúc dựng đã được lập lại, trong {seconds} giây',
+  'reindex.busy': 'đang có một lần lập chỉ mục lại chạy',
 };

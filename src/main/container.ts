@@ -16,6 +16,9 @@ import { ensureBuiltinRoles } from '../app/setup.service.js';
 import { CatalogService, DEFAULT_MARC_ORG_CODE } from '../app/catalog.service.js';
 import { ImportService, IMPORT_JOB_KIND } from '../app/import.service.js';
 import { ExportService } from '../app/export.service.js';
+import { SearchIndexer } from '../app/search/indexer.js';
+import { SearchService } from '../app/search/search.service.js';
+import { ReindexService } from '../app/search/reindex.service.js';
 import { JobRunner, type JobHandler } from '../app/job-runner.js';
 import { inspectMarcFile, type MarcSourceLimits } from '../adapters/files/marc-source.js';
 import { preparedInProcess, preparedInWorker } from '../adapters/files/prepared-source.js';
@@ -29,6 +32,8 @@ export interface Services {
   catalog: CatalogService;
   imports: ImportService;
   exports: ExportService;
+  search: SearchService;
+  reindex: ReindexService;
 }
 
 export interface Container {
@@ -64,7 +69,9 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
   const handle = openDatabase({ url: opts.databaseUrl, poolSize: opts.poolSize });
   try {
     await migrate(handle);
-    const store = createStore(handle);
+    // Every transaction indexes the records it touched before it commits.
+    const indexer = new SearchIndexer();
+    const store = createStore(handle, { beforeCommit: (tx) => indexer.flush(tx) });
     await ensureBuiltinRoles(store);
     const clock = opts.clock ?? systemClock;
     const hasher = argon2Hasher(opts.argon2);
@@ -84,6 +91,8 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
         files: { inspect: inspectMarcFile, remove: (path) => rm(path, { force: true }), prepared: (path, o, ctx) => (opts.importWorkers === false ? preparedInProcess : preparedInWorker)(path, { ...o, limits: opts.importLimits }, ctx) },
       }),
       exports: new ExportService({ store, orgCode }),
+      search: new SearchService(store.search),
+      reindex: new ReindexService({ store, indexer }),
     };
     const handlers = new Map<string, JobHandler>([[IMPORT_JOB_KIND, (job, owner) => services.imports.process(job, { owner })]]);
     const jobs = new JobRunner({ store, clock, handlers, pollMs: opts.jobPollMs });

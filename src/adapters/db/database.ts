@@ -16,6 +16,12 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** The raw better-sqlite3 handle (SQLite only), for online backups. */
   sqlite?: SQLite.Database;
+  /**
+   * A second, read-only connection to the same file (SQLite only; the main handle for
+   * `:memory:`): searches read through it, so they never wait behind a write transaction on
+   * the main connection and never see a write that has not committed.
+   */
+  reader?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -52,7 +58,29 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  let reader: SQLite.Database | undefined;
+  const openReader = (): SQLite.Database => {
+    if (opts.url === ':memory:') return sqlite;
+    if (!reader) {
+      reader = new SQLite(opts.url, { readonly: true, fileMustExist: true });
+      reader.pragma('busy_timeout = 5000');
+      reader.pragma('cache_size = -65536');
+      reader.pragma('mmap_size = 1073741824');
+    }
+    return reader;
+  };
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    get reader() {
+      return openReader();
+    },
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
+  };
 }
 
 /** Runs every pending migration. Returns Kysely's result set; throws with the failing step named. */

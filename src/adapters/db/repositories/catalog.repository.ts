@@ -143,13 +143,27 @@ function toItem(r: ItemJoinRow): StoredItem {
   };
 }
 
+/** Where a repository reports the records a write touched (the search index's dirty set). */
+export interface SearchMarks {
+  markDirty(recordIds: Iterable<number>): void;
+}
+
 /** Records, their identifiers and items. Bulk methods write many rows per statement for imports. */
 export class KyselyCatalogRepository implements CatalogRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: Dialect;
-  constructor(db: Kysely<Database>, dialect: Dialect) {
+  readonly #search: SearchMarks;
+  /** `search` hears which records changed, so their search documents are rebuilt before commit. */
+  constructor(db: Kysely<Database>, dialect: Dialect, search: SearchMarks = { markDirty: () => {} }) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#search = search;
+  }
+
+  async #markItems(itemIds: readonly number[]): Promise<void> {
+    if (itemIds.length === 0) return;
+    const rows = await this.#db.selectFrom('items').select('record_id').where('id', 'in', itemIds).execute();
+    this.#search.markDirty(rows.map((r) => r.record_id));
   }
 
   async allocateRecordIds(n: number): Promise<number[]> {
@@ -166,6 +180,12 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   async insertRecords(rows: readonly NewRecordRow[], now: string): Promise<number[]> {
+    const ids = await this.#insertRecords(rows, now);
+    this.#search.markDirty(ids);
+    return ids;
+  }
+
+  async #insertRecords(rows: readonly NewRecordRow[], now: string): Promise<number[]> {
     const ids: number[] = [];
     for (const part of chunks(rows, 24)) {
       const values = part.map((r) => ({
@@ -201,10 +221,12 @@ export class KyselyCatalogRepository implements CatalogRepository {
       .where('status', '=', 'active');
     if (version !== undefined) q = q.where('version', '=', version);
     const r = await q.executeTakeFirst();
+    this.#search.markDirty([id]);
     return Number(r.numUpdatedRows) === 1;
   }
 
   async markDeleted(id: number, by: number | null, now: string, replacedById: number | null = null): Promise<void> {
+    this.#search.markDirty([id]);
     await this.#db
       .updateTable('bib_records')
       .set((eb) => ({ status: 'deleted', deleted_at: now, updated_at: now, updated_by: by, replaced_by_id: replacedById, version: eb('version', '+', 1) }))
@@ -304,6 +326,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
     const values = rows.map((r) => ({ ...itemColumns(r), record_id: r.recordId, source: r.source, created_at: now, updated_at: now }));
     const columns = Object.keys(values[0]!);
     await bulkInsert(this.#db, this.#dialect, 'items', columns, values.map((v) => columns.map((c) => (v as Record<string, unknown>)[c])));
+    this.#search.markDirty(new Set(rows.map((r) => r.recordId)));
     if (opts.ids === false) return ids;
     // Ids by barcode (unique), not by position.
     const byBarcode = new Map<string, number>();
@@ -322,6 +345,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
       .where('id', '=', id);
     if (version !== undefined) q = q.where('version', '=', version);
     const r = await q.executeTakeFirst();
+    await this.#markItems([id]);
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -331,6 +355,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
       .set((eb) => ({ status, withdrawn_at: withdrawnAt, updated_at: now, version: eb('version', '+', 1) }))
       .where('id', '=', id)
       .execute();
+    await this.#markItems([id]);
   }
 
   #itemQuery() {
@@ -392,6 +417,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
 
   async moveItems(fromRecordId: number, toRecordId: number, now: string): Promise<number> {
     const r = await this.#db.updateTable('items').set({ record_id: toRecordId, updated_at: now }).where('record_id', '=', fromRecordId).executeTakeFirst();
+    this.#search.markDirty([fromRecordId, toRecordId]);
     return Number(r.numUpdatedRows);
   }
 }

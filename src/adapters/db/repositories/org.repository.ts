@@ -1,3 +1,4 @@
+import type { SearchMarks } from './catalog.repository.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, OrgUnitsTable } from '../schema.js';
 import { toIso } from '../schema.js';
@@ -61,7 +62,10 @@ export function pathRange(prefix: string): [string, string] {
 
 export class KyselyOrgRepository implements OrgRepository {
   readonly #db: Kysely<Database>;
-  constructor(db: Kysely<Database>) {
+  readonly #search: SearchMarks;
+  /** `search` hears which records' holdings moved in the tree (their search documents change). */
+  constructor(db: Kysely<Database>, search: SearchMarks = { markDirty: () => {} }) {
+    this.#search = search;
     this.#db = db;
   }
 
@@ -155,7 +159,18 @@ export class KyselyOrgRepository implements OrgRepository {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
+  async #markHoldersOf(unitIds: readonly number[]): Promise<void> {
+    if (unitIds.length === 0) return;
+    const rows = await this.#db
+      .selectFrom('items')
+      .select('record_id')
+      .distinct()
+      .where((eb) => eb.or([eb('owner_unit_id', 'in', unitIds), eb('location_unit_id', 'in', unitIds)]))
+      .execute();
+    this.#search.markDirty(rows.map((r) => r.record_id));
+  }
   async applyStructure(changes: readonly UnitStructure[], now: string) {
+    await this.#markHoldersOf(changes.map((c) => c.id));
     for (const c of changes) {
       await this.#db
         .updateTable('org_units')
@@ -202,6 +217,7 @@ export class KyselyOrgRepository implements OrgRepository {
     return r.id;
   }
   async reassignOwned(fromId: number, toId: number) {
+    await this.#markHoldersOf([fromId]);
     const moved: Record<string, number> = {};
     for (const { kind, table, column } of UNIT_OWNED_COLUMNS) {
       const r = await this.#db.updateTable(table).set({ [column]: toId }).where(column, '=', fromId).executeTakeFirst();

@@ -1,0 +1,134 @@
+/**
+ * What both search engines share: the document row written beside the engine index, the
+ * vocabulary bookkeeping (autocomplete headings and "did you mean" words, counted per document),
+ * and the change counter.
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { FacetRow, SearchRow, StoredRank } from '../../app/ports.js';
+import type { SearchDoc } from '../../domain/search/document.js';
+import { headingKey, surfacesOf } from '../../domain/search/vocabulary.js';
+
+export { headingKey, surfacesOf };
+
+export type Db = Kysely<Database>;
+
+export async function run(db: Db, text: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+  const r = await db.executeQuery(CompiledQuery.raw(text, [...params]));
+  return r.rows as Record<string, unknown>[];
+}
+
+export function storedRank(doc: SearchDoc): StoredRank {
+  return { ...doc.rank, headings: doc.headings, surfaces: surfacesOf(doc) };
+}
+
+/** The columns of `search_docs` in insert order, and one document's values. */
+export const DOC_COLUMNS = ['id', 'seq', 'alive', 'title_key', 'sort_title', 'sort_author', 'year', 'holdings', 'created_at', 'facets', 'rank', 'display'] as const;
+
+export function docValues(doc: SearchDoc, seq: number): unknown[] {
+  return [
+    doc.id,
+    seq,
+    1,
+    doc.titleKey,
+    doc.sortTitle,
+    doc.sortAuthor,
+    doc.year,
+    doc.holdings,
+    doc.createdAt,
+    JSON.stringify(doc.facets),
+    JSON.stringify(storedRank(doc)),
+    JSON.stringify(doc.display),
+  ];
+}
+
+export function facetRowOf(r: Record<string, unknown>): FacetRow {
+  const alive = Number(r.alive) === 1;
+  return {
+    id: Number(r.id),
+    seq: Number(r.seq),
+    alive,
+    facets: alive && typeof r.facets === 'string' ? JSON.parse(r.facets) : null,
+    year: r.year === null || r.year === undefined ? null : Number(r.year),
+    holdings: Number(r.holdings ?? 0),
+  };
+}
+
+export function searchRowOf(r: Record<string, unknown>): SearchRow {
+  return {
+    id: Number(r.id),
+    rank: JSON.parse(String(r.rank)),
+    display: JSON.parse(String(r.display)),
+    year: r.year === null || r.year === undefined ? null : Number(r.year),
+    holdings: Number(r.holdings ?? 0),
+    createdAt: String(r.created_at ?? ''),
+    sortTitle: String(r.sort_title ?? ''),
+    sortAuthor: String(r.sort_author ?? ''),
+  };
+}
+
+/** Per-key document count changes from replacing old documents by new ones. */
+export class VocabularyDelta {
+  readonly headings = new Map<string, { kind: string; heading: string; folded: string; delta: number }>();
+  readonly terms = new Map<string, { surface: string; delta: number }>();
+
+  add(rank: Pick<StoredRank, 'headings' | 'surfaces'>, sign: 1 | -1): void {
+    for (const h of rank.headings) {
+      const key = `${h.kind}\u0000${h.heading}`;
+      const e = this.headings.get(key);
+      if (e) e.delta += sign;
+      else this.headings.set(key, { kind: h.kind, heading: h.heading, folded: headingKey(h.heading), delta: sign });
+    }
+    for (const [token, surface] of rank.surfaces) {
+      const e = this.terms.get(token);
+      if (e) e.delta += sign;
+      else this.terms.set(token, { surface, delta: sign });
+    }
+  }
+
+  /** Writes the changes: upserts for non-zero deltas, then removes rows that reached zero. */
+  async apply(db: Db, suffix = ''): Promise<void> {
+    const h = [...this.headings.values()].filter((e) => e.delta !== 0);
+    const t = [...this.terms.entries()].filter(([, e]) => e.delta !== 0);
+    for (let i = 0; i < h.length; i += 200) {
+      const part = h.slice(i, i + 200);
+      const params: unknown[] = [];
+      const tuples = part.map((e) => {
+        params.push(e.kind, e.folded, e.heading, e.delta);
+        const n = params.length;
+        return `($${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      });
+      await run(db, fixMarks(db, `insert into search_headings${suffix} (kind, folded, heading, docs) values ${tuples.join(',')} on conflict (kind, heading) do update set docs = search_headings${suffix}.docs + excluded.docs`), params);
+    }
+    for (let i = 0; i < t.length; i += 300) {
+      const part = t.slice(i, i + 300);
+      const params: unknown[] = [];
+      const tuples = part.map(([token, e]) => {
+        params.push(token, e.surface, e.delta);
+        const n = params.length;
+        return `($${n - 2}, $${n - 1}, $${n})`;
+      });
+      await run(db, fixMarks(db, `insert into search_terms${suffix} (token, surface, docs) values ${tuples.join(',')} on conflict (token) do update set docs = search_terms${suffix}.docs + excluded.docs`), params);
+    }
+    if (h.some((e) => e.delta < 0)) await run(db, `delete from search_headings${suffix} where docs <= 0`);
+    if (t.some(([, e]) => e.delta < 0)) await run(db, `delete from search_terms${suffix} where docs <= 0`);
+  }
+}
+
+const SQLITE = new WeakSet<object>();
+/** Marks a Kysely instance as SQLite, whose placeholders are `?` rather than `$n`. */
+export function markSqlite(db: Db): Db {
+  SQLITE.add(db);
+  return db;
+}
+
+/** Turns `$n` placeholders into `?` for SQLite (parameters are always in order here). */
+export function fixMarks(db: Db, text: string): string {
+  return SQLITE.has(db) ? text.replace(/\$\d+/gu, '?') : text;
+}
+
+/** The upper bound of a prefix range: `lich s` → `lich t`. */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') return '\u007f';
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}

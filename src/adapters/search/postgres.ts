@@ -1,0 +1,338 @@
+/**
+ * The discovery index on PostgreSQL: one `tsvector` per document with a GIN index, built from
+ * tokens folded in our code (no text-search configuration, dictionary or `unaccent` involved:
+ * the literal `tsvector` is exactly what we give it).
+ *
+ * Lexemes carry their column as a prefix (`ti_viet` for a title word, `me_u12` for "held at or
+ * below unit 12"); words of the columns an unfielded query looks in are also indexed bare
+ * (`viet`), so the common query is one lexeme per word. Each column's positions start at its own
+ * offset, so a phrase never runs from one column into the next.
+ */
+import type { DocItem, SearchColumn, SearchDoc } from '../../domain/search/document.js';
+import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
+import type { MatchExpr } from '../../domain/search/compile.js';
+import type { FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
+import { foldToken, syllables } from '../../text/vi.js';
+import { DOC_COLUMNS, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
+import { REBUILT_SEQ } from './sqlite.js';
+
+const PREFIX: Record<SearchColumn, string> = {
+  title: 'ti',
+  title_x: 'tx',
+  author: 'au',
+  author_x: 'ax',
+  subject: 'su',
+  subject_x: 'sx',
+  series: 'se',
+  publisher: 'pu',
+  ident: 'id',
+  callnumber: 'cn',
+  other: 'ot',
+  meta: 'me',
+};
+const BARE = new Set<SearchColumn>(ANY_COLUMNS);
+/** Positions per column (PostgreSQL keeps positions up to 16,383). */
+const SPAN = 1300;
+
+function lexeme(text: string): string {
+  return `'${text.replace(/\\/gu, '\\\\').replace(/'/gu, "''")}'`;
+}
+
+/** The `tsvector` literal of a document. */
+export function tsvectorOf(columns: Record<SearchColumn, string>): string {
+  const lex = new Map<string, number[]>();
+  const put = (l: string, pos: number) => {
+    const p = lex.get(l);
+    if (p) {
+      if (p.length < 255) p.push(pos);
+    } else lex.set(l, [pos]);
+  };
+  SEARCH_COLUMNS.forEach((col, ci) => {
+    const text = columns[col];
+    if (!text) return;
+    const tokens = text.split(' ');
+    const base = ci * SPAN + 1;
+    for (let k = 0; k < tokens.length && k < SPAN - 1; k++) {
+      const t = tokens[k]!;
+      if (t === '') continue;
+      put(`${PREFIX[col]}_${t}`, base + k);
+      if (BARE.has(col)) put(t, base + k);
+    }
+  });
+  const parts: string[] = [];
+  for (const [l, p] of lex) parts.push(`${lexeme(l)}:${p.join(',')}`);
+  return parts.join(' ');
+}
+
+/** A `tsvector` literal of plain tokens at positions 1, 2, … (page text). */
+export function bareTsvector(tokens: readonly string[]): string {
+  const lex = new Map<string, number[]>();
+  tokens.forEach((t, i) => {
+    const p = lex.get(t);
+    const pos = Math.min(i + 1, 16383);
+    if (!p) lex.set(t, [pos]);
+    else if (p.length < 255) p.push(pos);
+  });
+  return [...lex].map(([l, p]) => `${lexeme(l)}:${p.join(',')}`).join(' ');
+}
+
+function isAny(cols: readonly SearchColumn[]): boolean {
+  return cols.length === ANY_COLUMNS.length && cols.every((c) => BARE.has(c));
+}
+
+/** `tsquery` text for a match expression; `bare` for the page index (no column prefixes). */
+export function tsQuery(e: MatchExpr, bare = false): string {
+  const sub = (x: MatchExpr) => tsQuery(x, bare);
+  switch (e.op) {
+    case 'tok': {
+      const suffix = e.prefix ? ':*' : '';
+      if (bare || isAny(e.cols)) return `${lexeme(e.token)}${suffix}`;
+      const alts = e.cols.map((c) => `${lexeme(`${PREFIX[c]}_${e.token}`)}${suffix}`);
+      return alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`;
+    }
+    case 'phrase': {
+      if (bare || isAny(e.cols)) return `(${e.tokens.map(lexeme).join(' <-> ')})`;
+      const alts = e.cols.map((c) => `(${e.tokens.map((t) => lexeme(`${PREFIX[c]}_${t}`)).join(' <-> ')})`);
+      return alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`;
+    }
+    case 'or':
+      return `(${e.args.map(sub).join(' | ')})`;
+    case 'not':
+      return `!${sub(e.arg)}`;
+    case 'and':
+      return `(${e.args.map(sub).join(' & ')})`;
+  }
+}
+
+function ints(text: unknown): Uint32Array {
+  if (typeof text !== 'string' || text === '') return new Uint32Array(0);
+  const parts = text.split(',');
+  const out = new Uint32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) out[i] = Number(parts[i]);
+  return out;
+}
+
+export class PostgresSearchIndex implements SearchIndex {
+  readonly engine = 'postgres' as const;
+  readonly #db: Db;
+  #dirty = new Set<number>();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  markDirty(recordIds: Iterable<number>): void {
+    for (const id of recordIds) this.#dirty.add(id);
+  }
+
+  takeDirty(): number[] {
+    const out = [...this.#dirty];
+    this.#dirty.clear();
+    return out;
+  }
+
+  async docItems(recordIds: readonly number[]): Promise<Map<number, DocItem[]>> {
+    const out = new Map<number, DocItem[]>();
+    if (recordIds.length === 0) return out;
+    const rows = await run(
+      this.#db,
+      `select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
+         from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id
+        where i.record_id = any($1::int[])`,
+      [recordIds],
+    );
+    for (const r of rows) {
+      const id = Number(r.record_id);
+      let list = out.get(id);
+      if (!list) out.set(id, (list = []));
+      list.push({ status: String(r.status), ownerPath: String(r.owner_path), locationPath: String(r.location_path), shelvingLocation: (r.shelving_location as string | null) ?? null });
+    }
+    return out;
+  }
+
+  async recordsHeldUnder(path: string): Promise<number[]> {
+    const rows = await run(
+      this.#db,
+      `select distinct i.record_id as id from items i join org_units o on o.id = i.owner_unit_id or o.id = i.location_unit_id where o.path >= $1 and o.path < $2`,
+      [path, prefixEnd(path)],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  async write(docs: readonly SearchDoc[], gone: readonly number[]): Promise<void> {
+    if (docs.length === 0 && gone.length === 0) return;
+    // The row lock on the counter also orders commits: a later change number never commits first.
+    const seq = Number((await run(this.#db, `update search_state set value = value + 1 where key = 'seq' returning value`))[0]!.value);
+    const ids = [...docs.map((d) => d.id), ...gone];
+    const old = await run(this.#db, 'select id, rank from search_docs where alive = 1 and id = any($1::int[])', [ids]);
+    const delta = new VocabularyDelta();
+    for (const r of old) delta.add(JSON.parse(String(r.rank)), -1);
+    if (gone.length > 0) {
+      await run(
+        this.#db,
+        `insert into search_docs (id, seq, alive) select unnest($1::int[]), $2, 0
+         on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, display = null, title_key = null, tsv = null`,
+        [gone, seq],
+      );
+    }
+    await this.#insertDocs(docs, seq, '', delta);
+    await delta.apply(this.#db);
+  }
+
+  async #insertDocs(docs: readonly SearchDoc[], seq: number, suffix: string, delta: VocabularyDelta | null): Promise<void> {
+    const cols = [...DOC_COLUMNS, 'tsv'];
+    for (let i = 0; i < docs.length; i += 100) {
+      const part = docs.slice(i, i + 100);
+      const params: unknown[] = [];
+      const tuples: string[] = [];
+      for (const d of part) {
+        const values = docValues(d, seq);
+        if (delta) delta.add({ headings: d.headings, surfaces: JSON.parse(values[10] as string).surfaces }, 1);
+        const marks = [...values, tsvectorOf(d.columns)].map((v) => {
+          params.push(v);
+          return `$${params.length}`;
+        });
+        marks[marks.length - 1] += '::tsvector';
+        tuples.push(`(${marks.join(',')})`);
+      }
+      const update = cols
+        .filter((c) => c !== 'id')
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ');
+      await run(this.#db, `insert into search_docs${suffix} (${cols.join(', ')}) values ${tuples.join(',')} on conflict (id) do update set ${update}`, params);
+    }
+  }
+
+  async setPages(docId: number, pages: readonly PageText[]): Promise<void> {
+    await run(this.#db, 'delete from search_pages where doc_id = $1', [docId]);
+    for (const p of pages) {
+      const tsv = bareTsvector(syllables(p.text).map(foldToken));
+      await run(this.#db, 'insert into search_pages (doc_id, page_no, label, body, tsv) values ($1, $2, $3, $4, $5::tsvector)', [docId, p.pageNo, p.label ?? null, p.text, tsv]);
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  async state(): Promise<{ seq: number; generation: number }> {
+    const rows = await run(this.#db, 'select key, value from search_state');
+    const get = (k: string) => Number(rows.find((r) => r.key === k)?.value ?? 0);
+    return { seq: get('seq'), generation: get('generation') };
+  }
+
+  async facetRows(after: { seq: number; id: number }, limit: number): Promise<FacetRow[]> {
+    const rows = await run(this.#db, 'select id, seq, alive, facets, year, holdings from search_docs where (seq, id) > ($1, $2) order by seq, id limit $3', [after.seq, after.id, limit]);
+    return rows.map(facetRowOf);
+  }
+
+  async match(expr: MatchExpr, opts: { limit?: number } = {}): Promise<Uint32Array> {
+    const q = tsQuery(expr);
+    if (opts.limit === undefined) {
+      const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where tsv @@ $1::tsquery`, [q]);
+      return ints(rows[0]?.ids);
+    }
+    const rows = await run(this.#db, 'select id from search_docs where tsv @@ $1::tsquery order by id desc limit $2', [q, opts.limit]);
+    return Uint32Array.from(rows.map((r) => Number(r.id)));
+  }
+
+  async rows(ids: readonly number[]): Promise<SearchRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await run(this.#db, 'select id, rank, display, year, holdings, created_at, sort_title, sort_author from search_docs where alive = 1 and id = any($1::int[])', [ids]);
+    return rows.map(searchRowOf);
+  }
+
+  async byTitleKey(key: string, limit: number): Promise<number[]> {
+    const rows = await run(this.#db, 'select id from search_docs where title_key = $1 and alive = 1 order by id desc limit $2', [key, limit]);
+    return rows.map((r) => Number(r.id));
+  }
+
+  async ordered(by: 'title' | 'author', direction: 'asc' | 'desc', after: { key: string; id: number } | null, limit: number): Promise<{ id: number; key: string }[]> {
+    const col = by === 'title' ? 'sort_title' : 'sort_author';
+    const cmp = direction === 'asc' ? '>' : '<';
+    const rows = after
+      ? await run(this.#db, `select id, ${col} as key from search_docs where alive = 1 and (${col}, id) ${cmp} ($1, $2) order by ${col} ${direction}, id ${direction} limit $3`, [after.key, after.id, limit])
+      : await run(this.#db, `select id, ${col} as key from search_docs where alive = 1 order by ${col} ${direction}, id ${direction} limit $1`, [limit]);
+    return rows.map((r) => ({ id: Number(r.id), key: String(r.key) }));
+  }
+
+  async headings(foldedPrefix: string, limit: number): Promise<HeadingHit[]> {
+    const rows = await run(this.#db, 'select kind, heading, docs from search_headings where folded >= $1 and folded < $2 limit 2000', [foldedPrefix, prefixEnd(foldedPrefix)]);
+    return rows
+      .map((r) => ({ kind: r.kind as HeadingHit['kind'], heading: String(r.heading), docs: Number(r.docs) }))
+      .sort((a, b) => b.docs - a.docs || a.heading.length - b.heading.length)
+      .slice(0, limit);
+  }
+
+  async terms(from: string, to: string, limit: number): Promise<TermHit[]> {
+    const rows = await run(this.#db, 'select token, surface, docs from search_terms where token >= $1 and token < $2 limit $3', [from, to, limit]);
+    return rows.map((r) => ({ token: String(r.token), surface: String(r.surface), docs: Number(r.docs) }));
+  }
+
+  async termDocs(tokens: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (tokens.length === 0) return out;
+    for (const r of await run(this.#db, 'select token, docs from search_terms where token = any($1::text[])', [tokens])) out.set(String(r.token), Number(r.docs));
+    return out;
+  }
+
+  async pageHits(expr: MatchExpr, opts: { docIds?: readonly number[]; limit: number }): Promise<PageHit[]> {
+    const params: unknown[] = [tsQuery(expr, true), opts.limit];
+    let where = '';
+    if (opts.docIds) {
+      params.push(opts.docIds);
+      where = ' and doc_id = any($3::int[])';
+    }
+    const rows = await run(this.#db, `select doc_id, page_no, label, body from search_pages where tsv @@ $1::tsquery${where} order by doc_id, page_no limit $2`, params);
+    return rows.map((r) => ({ docId: Number(r.doc_id), pageNo: Number(r.page_no), label: (r.label as string | null) ?? null, body: String(r.body) }));
+  }
+
+  async size(): Promise<{ docs: number; pages: number; bytes: number | null }> {
+    const r = await run(
+      this.#db,
+      `select (select count(*) from search_docs where alive = 1) as docs, (select count(*) from search_pages) as pages,
+              (select sum(pg_total_relation_size(c.oid)) from pg_class c where c.relname in ('search_docs', 'search_pages', 'search_headings', 'search_terms')) as bytes`,
+    );
+    return { docs: Number(r[0]!.docs), pages: Number(r[0]!.pages), bytes: r[0]!.bytes === null ? null : Number(r[0]!.bytes) };
+  }
+
+  // ------------------------------------------------------------------ rebuild
+
+  async beginRebuild(): Promise<void> {
+    for (const s of dropSearchTables('postgres', '_new')) await run(this.#db, s);
+    for (const s of searchTableStatements('postgres', '_new', { indexes: false })) await run(this.#db, s);
+  }
+
+  async writeRebuild(docs: readonly SearchDoc[]): Promise<void> {
+    await this.#insertDocs(docs, REBUILT_SEQ, '_new', null);
+  }
+
+  async writeRebuildVocabulary(headings: readonly (HeadingHit & { folded?: string })[], terms: readonly TermHit[]): Promise<void> {
+    if (headings.length > 0) {
+      await run(this.#db, 'insert into search_headings_new (kind, folded, heading, docs) select * from unnest($1::text[], $2::text[], $3::text[], $4::int[])', [
+        headings.map((h) => h.kind),
+        headings.map((h) => h.folded ?? headingKey(h.heading)),
+        headings.map((h) => h.heading),
+        headings.map((h) => h.docs),
+      ]);
+    }
+    if (terms.length > 0) {
+      await run(this.#db, 'insert into search_terms_new (token, surface, docs) select * from unnest($1::text[], $2::text[], $3::int[])', [terms.map((t) => t.token), terms.map((t) => t.surface), terms.map((t) => t.docs)]);
+    }
+    for (const s of searchIndexStatements('postgres', '_new')) await run(this.#db, s);
+  }
+
+  async finishRebuild(sinceSeq: number): Promise<{ generation: number; changed: number[] }> {
+    // Taking the counter's row lock first keeps every indexing writer out until the swap commits.
+    await run(this.#db, `select value from search_state where key = 'seq' for update`);
+    const r = await run(this.#db, `update search_state set value = value + 1 where key = 'generation' returning value`);
+    const changed = (await run(this.#db, 'select id from search_docs where seq > $1', [sinceSeq])).map((x) => Number(x.id));
+    for (const s of renameSearchTables('postgres', '', '_old')) await run(this.#db, s);
+    for (const s of renameSearchTables('postgres', '_new', '')) await run(this.#db, s);
+    for (const s of dropSearchTables('postgres', '_old')) await run(this.#db, s);
+    return { generation: Number(r[0]!.value), changed };
+  }
+
+  async abandonRebuild(): Promise<void> {
+    for (const s of dropSearchTables('postgres', '_new')) await run(this.#db, s);
+  }
+}

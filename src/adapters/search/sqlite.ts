@@ -1,0 +1,301 @@
+/**
+ * The discovery index on SQLite: an FTS5 table (contentless, one column per index column) over
+ * tokens folded in our code, and `search_docs` beside it. Reads go through a separate read-only
+ * connection (see `DatabaseHandle.reader`): they never see uncommitted writes and never queue
+ * behind a write transaction.
+ */
+import type SQLite from 'better-sqlite3';
+import type { DocItem, SearchDoc } from '../../domain/search/document.js';
+import { SEARCH_COLUMNS } from '../../domain/search/document.js';
+import type { MatchExpr } from '../../domain/search/compile.js';
+import type { FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
+import { syllables, foldToken } from '../../text/vi.js';
+import { DOC_COLUMNS, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
+
+/** Documents written by a full rebuild all carry this change number (facet arrays reload them whole). */
+export const REBUILT_SEQ = 1;
+
+const FTS_INSERT = `insert into search_fts (rowid, ${SEARCH_COLUMNS.join(', ')}) values (?${', ?'.repeat(SEARCH_COLUMNS.length)})`;
+
+function quote(token: string): string {
+  return `"${token.replace(/"/gu, '""')}"`;
+}
+
+function colFilter(cols: readonly string[] | null): string {
+  if (!cols) return '';
+  return cols.length === 1 ? `${cols[0]} : ` : `{${cols.join(' ')}} : `;
+}
+
+/** FTS5 query syntax for a match expression; `columns: false` for the one-column page index. */
+export function fts5Query(e: MatchExpr, columns = true): string {
+  const sub = (x: MatchExpr) => fts5Query(x, columns);
+  switch (e.op) {
+    case 'tok':
+      return `${colFilter(columns ? e.cols : null)}${quote(e.token)}${e.prefix ? '*' : ''}`;
+    case 'phrase':
+      return `${colFilter(columns ? e.cols : null)}${quote(e.tokens.join(' '))}`;
+    case 'or':
+      return `(${e.args.map(sub).join(' OR ')})`;
+    case 'not':
+      // Only reached inside `and` (compileQuery anchors every negation).
+      return sub(e.arg);
+    case 'and': {
+      const pos = e.args.filter((a) => a.op !== 'not').map(sub);
+      const neg = e.args.filter((a) => a.op === 'not').map((a) => `(${sub(a)})`);
+      return `(${pos.join(' AND ')})${neg.map((n) => ` NOT ${n}`).join('')}`;
+    }
+  }
+}
+
+export class SqliteSearchIndex implements SearchIndex {
+  readonly engine = 'sqlite-fts5' as const;
+  readonly #db: Db;
+  readonly #reader: () => SQLite.Database;
+  #dirty = new Set<number>();
+  readonly #stmts = new Map<string, SQLite.Statement>();
+
+  constructor(db: Db, reader: () => SQLite.Database) {
+    this.#db = markSqlite(db);
+    this.#reader = reader;
+  }
+
+  #q(text: string): SQLite.Statement {
+    let s = this.#stmts.get(text);
+    if (!s) {
+      s = this.#reader().prepare(text);
+      this.#stmts.set(text, s);
+    }
+    return s;
+  }
+
+  markDirty(recordIds: Iterable<number>): void {
+    for (const id of recordIds) this.#dirty.add(id);
+  }
+
+  takeDirty(): number[] {
+    const out = [...this.#dirty];
+    this.#dirty.clear();
+    return out;
+  }
+
+  async docItems(recordIds: readonly number[]): Promise<Map<number, DocItem[]>> {
+    const out = new Map<number, DocItem[]>();
+    for (let i = 0; i < recordIds.length; i += 500) {
+      const part = recordIds.slice(i, i + 500);
+      const rows = await run(
+        this.#db,
+        `select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
+           from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id
+          where i.record_id in (${part.map(() => '?').join(',')})`,
+        part,
+      );
+      for (const r of rows) {
+        const id = Number(r.record_id);
+        let list = out.get(id);
+        if (!list) out.set(id, (list = []));
+        list.push({ status: String(r.status), ownerPath: String(r.owner_path), locationPath: String(r.location_path), shelvingLocation: (r.shelving_location as string | null) ?? null });
+      }
+    }
+    return out;
+  }
+
+  async recordsHeldUnder(path: string): Promise<number[]> {
+    const rows = await run(
+      this.#db,
+      `select distinct i.record_id as id from items i join org_units o on o.id = i.owner_unit_id or o.id = i.location_unit_id where o.path >= ? and o.path < ?`,
+      [path, prefixEnd(path)],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  async #nextSeq(): Promise<number> {
+    const r = await run(this.#db, `update search_state set value = value + 1 where key = 'seq' returning value`);
+    return Number(r[0]!.value);
+  }
+
+  async #oldRanks(ids: readonly number[], suffix = ''): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = await run(this.#db, `select id, rank from search_docs${suffix} where alive = 1 and id in (${part.map(() => '?').join(',')})`, part);
+      for (const r of rows) out.set(Number(r.id), String(r.rank));
+    }
+    return out;
+  }
+
+  async write(docs: readonly SearchDoc[], gone: readonly number[]): Promise<void> {
+    if (docs.length === 0 && gone.length === 0) return;
+    const seq = await this.#nextSeq();
+    const ids = [...docs.map((d) => d.id), ...gone];
+    const old = await this.#oldRanks(ids);
+    const delta = new VocabularyDelta();
+    for (const rank of old.values()) delta.add(JSON.parse(rank), -1);
+    for (const id of ids) if (old.has(id)) await run(this.#db, 'delete from search_fts where rowid = ?', [id]);
+    for (const id of gone) {
+      await run(this.#db, `insert into search_docs (id, seq, alive) values (?, ?, 0) on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, display = null, title_key = null`, [id, seq]);
+    }
+    await this.#insertDocs(docs, seq, '', delta);
+    await delta.apply(this.#db);
+  }
+
+  async #insertDocs(docs: readonly SearchDoc[], seq: number, suffix: string, delta: VocabularyDelta | null): Promise<void> {
+    const width = DOC_COLUMNS.length;
+    for (let i = 0; i < docs.length; i += 50) {
+      const part = docs.slice(i, i + 50);
+      const params: unknown[] = [];
+      const ftsParams: unknown[] = [];
+      for (const d of part) {
+        const values = docValues(d, seq);
+        params.push(...values);
+        ftsParams.push(d.id, ...SEARCH_COLUMNS.map((c) => d.columns[c]));
+        if (delta) delta.add({ headings: d.headings, surfaces: JSON.parse(values[10] as string).surfaces }, 1);
+      }
+      const tuple = `(?${', ?'.repeat(width - 1)})`;
+      await run(this.#db, `insert or replace into search_docs${suffix} (${DOC_COLUMNS.join(', ')}) values ${part.map(() => tuple).join(',')}`, params);
+      const ftsTuple = `(?${', ?'.repeat(SEARCH_COLUMNS.length)})`;
+      await run(this.#db, `${FTS_INSERT.replace('search_fts', `search_fts${suffix}`).replace(/values .*$/u, 'values ')}${part.map(() => ftsTuple).join(',')}`, ftsParams);
+    }
+  }
+
+  async setPages(docId: number, pages: readonly PageText[]): Promise<void> {
+    const old = await run(this.#db, 'select id from search_pages where doc_id = ?', [docId]);
+    for (const r of old) await run(this.#db, 'delete from search_pages_fts where rowid = ?', [r.id]);
+    await run(this.#db, 'delete from search_pages where doc_id = ?', [docId]);
+    for (const p of pages) {
+      const r = await run(this.#db, 'insert into search_pages (doc_id, page_no, label, body) values (?, ?, ?, ?) returning id', [docId, p.pageNo, p.label ?? null, p.text]);
+      await run(this.#db, 'insert into search_pages_fts (rowid, body) values (?, ?)', [r[0]!.id, syllables(p.text).map(foldToken).join(' ')]);
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  async state(): Promise<{ seq: number; generation: number }> {
+    const rows = this.#q(`select key, value from search_state`).all() as { key: string; value: number }[];
+    const get = (k: string) => Number(rows.find((r) => r.key === k)?.value ?? 0);
+    return { seq: get('seq'), generation: get('generation') };
+  }
+
+  async facetRows(after: { seq: number; id: number }, limit: number): Promise<FacetRow[]> {
+    const rows = this.#q(`select id, seq, alive, facets, year, holdings from search_docs where (seq, id) > (?, ?) order by seq, id limit ?`).all(after.seq, after.id, limit) as Record<string, unknown>[];
+    return rows.map(facetRowOf);
+  }
+
+  async match(expr: MatchExpr, opts: { limit?: number } = {}): Promise<Uint32Array> {
+    const q = fts5Query(expr);
+    const ids = (
+      opts.limit === undefined
+        ? this.#q('select rowid from search_fts where search_fts match ?').pluck().all(q)
+        : this.#q('select rowid from search_fts where search_fts match ? order by rowid desc limit ?').pluck().all(q, opts.limit)
+    ) as number[];
+    return Uint32Array.from(ids);
+  }
+
+  async rows(ids: readonly number[]): Promise<SearchRow[]> {
+    const out: SearchRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = this.#reader()
+        .prepare(`select id, rank, display, year, holdings, created_at, sort_title, sort_author from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`)
+        .all(...part) as Record<string, unknown>[];
+      out.push(...rows.map(searchRowOf));
+    }
+    return out;
+  }
+
+  async byTitleKey(key: string, limit: number): Promise<number[]> {
+    return this.#q('select id from search_docs where title_key = ? and alive = 1 order by id desc limit ?').pluck().all(key, limit) as number[];
+  }
+
+  async ordered(by: 'title' | 'author', direction: 'asc' | 'desc', after: { key: string; id: number } | null, limit: number): Promise<{ id: number; key: string }[]> {
+    const col = by === 'title' ? 'sort_title' : 'sort_author';
+    const cmp = direction === 'asc' ? '>' : '<';
+    const dir = direction === 'asc' ? 'asc' : 'desc';
+    const rows = after
+      ? this.#q(`select id, ${col} as key from search_docs where alive = 1 and (${col}, id) ${cmp} (?, ?) order by ${col} ${dir}, id ${dir} limit ?`).all(after.key, after.id, limit)
+      : this.#q(`select id, ${col} as key from search_docs where alive = 1 order by ${col} ${dir}, id ${dir} limit ?`).all(limit);
+    return (rows as { id: number; key: string }[]).map((r) => ({ id: r.id, key: r.key }));
+  }
+
+  async headings(foldedPrefix: string, limit: number): Promise<HeadingHit[]> {
+    const rows = this.#q('select kind, heading, docs from search_headings where folded >= ? and folded < ? limit 2000').all(foldedPrefix, prefixEnd(foldedPrefix)) as HeadingHit[];
+    return rows.sort((a, b) => b.docs - a.docs || a.heading.length - b.heading.length).slice(0, limit);
+  }
+
+  async terms(from: string, to: string, limit: number): Promise<TermHit[]> {
+    return this.#q('select token, surface, docs from search_terms where token >= ? and token < ? limit ?').all(from, to, limit) as TermHit[];
+  }
+
+  async termDocs(tokens: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (tokens.length === 0) return out;
+    const rows = this.#reader()
+      .prepare(`select token, docs from search_terms where token in (${tokens.map(() => '?').join(',')})`)
+      .all(...tokens) as { token: string; docs: number }[];
+    for (const r of rows) out.set(r.token, r.docs);
+    return out;
+  }
+
+  async pageHits(expr: MatchExpr, opts: { docIds?: readonly number[]; limit: number }): Promise<PageHit[]> {
+    const q = fts5Query(expr, false);
+    const where = opts.docIds ? ` and p.doc_id in (${opts.docIds.map(() => '?').join(',')})` : '';
+    const rows = this.#reader()
+      .prepare(`select p.doc_id, p.page_no, p.label, p.body from search_pages_fts f join search_pages p on p.id = f.rowid where search_pages_fts match ?${where} order by p.doc_id, p.page_no limit ?`)
+      .all(q, ...(opts.docIds ?? []), opts.limit) as Record<string, unknown>[];
+    return rows.map((r) => ({ docId: Number(r.doc_id), pageNo: Number(r.page_no), label: (r.label as string | null) ?? null, body: String(r.body) }));
+  }
+
+  async size(): Promise<{ docs: number; pages: number; bytes: number | null }> {
+    const docs = Number(this.#q('select count(*) from search_docs where alive = 1').pluck().get());
+    const pages = Number(this.#q('select count(*) from search_pages').pluck().get());
+    let bytes: number | null;
+    try {
+      bytes = Number(
+        this.#reader()
+          .prepare(`select sum(pgsize) from dbstat where name like 'search%'`)
+          .pluck()
+          .get(),
+      );
+    } catch {
+      bytes = null; // dbstat is not compiled in
+    }
+    return { docs, pages, bytes };
+  }
+
+  // ------------------------------------------------------------------ rebuild
+
+  async beginRebuild(): Promise<void> {
+    for (const s of dropSearchTables('sqlite', '_new')) await run(this.#db, s);
+    for (const s of searchTableStatements('sqlite', '_new', { indexes: false })) await run(this.#db, s);
+  }
+
+  async writeRebuild(docs: readonly SearchDoc[]): Promise<void> {
+    await this.#insertDocs(docs, REBUILT_SEQ, '_new', null);
+  }
+
+  async writeRebuildVocabulary(headings: readonly (HeadingHit & { folded?: string })[], terms: readonly TermHit[]): Promise<void> {
+    for (let i = 0; i < headings.length; i += 200) {
+      const part = headings.slice(i, i + 200);
+      await run(this.#db, `insert into search_headings_new (kind, folded, heading, docs) values ${part.map(() => '(?, ?, ?, ?)').join(',')}`, part.flatMap((h) => [h.kind, h.folded ?? headingKey(h.heading), h.heading, h.docs]));
+    }
+    for (let i = 0; i < terms.length; i += 300) {
+      const part = terms.slice(i, i + 300);
+      await run(this.#db, `insert into search_terms_new (token, surface, docs) values ${part.map(() => '(?, ?, ?)').join(',')}`, part.flatMap((t) => [t.token, t.surface, t.docs]));
+    }
+    for (const s of searchIndexStatements('sqlite', '_new')) await run(this.#db, s);
+  }
+
+  async finishRebuild(sinceSeq: number): Promise<{ generation: number; changed: number[] }> {
+    const changed = (await run(this.#db, 'select id from search_docs where seq > ?', [sinceSeq])).map((r) => Number(r.id));
+    for (const s of renameSearchTables('sqlite', '', '_old')) await run(this.#db, s);
+    for (const s of renameSearchTables('sqlite', '_new', '')) await run(this.#db, s);
+    for (const s of dropSearchTables('sqlite', '_old')) await run(this.#db, s);
+    const r = await run(this.#db, `update search_state set value = value + 1 where key = 'generation' returning value`);
+    this.#stmts.clear();
+    return { generation: Number(r[0]!.value), changed };
+  }
+
+  async abandonRebuild(): Promise<void> {
+    for (const s of dropSearchTables('sqlite', '_new')) await run(this.#db, s);
+  }
+}

@@ -1,0 +1,428 @@
+/**
+ * Discovery search over the union catalogue: parse, match in the engine, filter and count
+ * facets in memory, rank in our code, page, highlight, and suggest.
+ *
+ * Relevance is computed for a bounded candidate set: every hit when there are few; for broad
+ * queries, the hits most likely to rank first (the whole title, the words in the title, the
+ * exact spelling, the newest) — the engine is asked only for "the first N ids matching", which
+ * costs little however many records match. The total and the facets always count every hit.
+ */
+import { parseQuery, type ParsedQuery, type QueryProblem } from '../../domain/search/query.js';
+import { compileQuery, describeExpr, type MatchExpr, type QueryWord } from '../../domain/search/compile.js';
+import { scoreDoc } from '../../domain/search/rank.js';
+import { foldToken, editDistance, hasMarks, syllables } from '../../text/vi.js';
+import type { DocDisplay, SearchColumn } from '../../domain/search/document.js';
+import type { HeadingHit, PageHit, SearchIndex, SearchRow } from '../ports.js';
+import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.js';
+
+export const SORTS = ['relevance', 'newest', 'oldest', 'title', 'author'] as const;
+export type SearchSort = (typeof SORTS)[number];
+
+export interface SearchRequest {
+  q: string;
+  filters?: FacetFilters;
+  /** Only records held at or below this unit. */
+  heldUnder?: number | null;
+  /** Only records with a copy on the shelf at or below this unit ("available near me"). */
+  availableUnder?: number | null;
+  sort?: SearchSort;
+  page?: number;
+  pageSize?: number;
+  facets?: boolean;
+  /** Look inside digitised documents' page text too (results after catalogue matches). */
+  fullText?: boolean;
+}
+
+/** A piece of text, marked when it matched the query. */
+export interface Segment {
+  text: string;
+  hit: boolean;
+}
+
+export interface SearchResult {
+  id: number;
+  display: DocDisplay;
+  holdings: number;
+  score: number | null;
+  /** The title cut into matched and unmatched pieces. */
+  title: Segment[];
+  /** Matched only inside the page text of a digitised copy. */
+  fullTextOnly: boolean;
+  pages: { pageNo: number; label: string | null; snippet: Segment[] }[];
+}
+
+export interface SearchResponse {
+  total: number;
+  page: number;
+  pageSize: number;
+  sort: SearchSort;
+  query: { text: string; parsed: string; problems: QueryProblem[] };
+  results: SearchResult[];
+  facets: FacetCounts | null;
+  didYouMean: { text: string; hits: number } | null;
+}
+
+const MAX_PAGE_SIZE = 100;
+const MAX_PAGE = 500;
+/** Rank every hit when there are at most this many; otherwise rank a candidate set. */
+const RANK_ALL = 1500;
+const TIER = 300;
+
+export class SearchService {
+  readonly #index: SearchIndex;
+  readonly #facets = new FacetStore();
+
+  constructor(index: SearchIndex) {
+    this.#index = index;
+  }
+
+  get facetStore(): FacetStore {
+    return this.#facets;
+  }
+
+  parse(q: string): ParsedQuery {
+    return parseQuery(q);
+  }
+
+  async search(req: SearchRequest): Promise<SearchResponse> {
+    const sort: SearchSort = SORTS.includes(req.sort as SearchSort) ? (req.sort as SearchSort) : 'relevance';
+    const pageSize = Math.min(Math.max(Math.trunc(req.pageSize ?? 20) || 20, 1), MAX_PAGE_SIZE);
+    const page = Math.min(Math.max(Math.trunc(req.page ?? 1) || 1, 1), MAX_PAGE);
+    const parsed = parseQuery(req.q ?? '');
+    const compiled = compileQuery(parsed.node, { heldUnder: req.heldUnder ?? null, availableUnder: req.availableUnder ?? null });
+    await this.#facets.sync(this.#index);
+
+    let hits: Uint32Array;
+    let fullTextOnly = new Set<number>();
+    let pageHits: PageHit[] = [];
+    if (compiled.expr && parsed.node) {
+      hits = await this.#index.match(compiled.expr);
+      const textExpr = req.fullText !== false && parsed.positive && !hasNot(compiled.expr) ? pageExpr(compiled.words) : null;
+      if (textExpr) {
+        pageHits = await this.#index.pageHits(textExpr, { limit: 2000 });
+        const inHits = new Set(hits);
+        const extra = Uint32Array.from(new Set(pageHits.map((p) => p.docId).filter((id) => !inHits.has(id))));
+        // Page matches obey the same scope as catalogue matches.
+        const scoped = this.#facets.filterAndCount(extra, { library: req.heldUnder ? [req.heldUnder] : undefined, available: req.availableUnder ?? undefined }, { counts: false }).ids;
+        fullTextOnly = new Set(scoped);
+        if (scoped.length > 0) hits = Uint32Array.from([...hits, ...scoped]);
+      }
+    } else {
+      hits = this.#facets.all(req.heldUnder ?? null);
+      if (req.availableUnder) hits = this.#facets.filterAndCount(hits, { available: req.availableUnder }, { counts: false }).ids;
+    }
+    const filters: FacetFilters = {
+      ...req.filters,
+      yearFrom: maxOf(req.filters?.yearFrom, compiled.yearFrom),
+      yearTo: minOf(req.filters?.yearTo, compiled.yearTo),
+    };
+    const { ids, counts } = this.#facets.filterAndCount(hits, filters, { counts: req.facets !== false, topN: 30 });
+    const total = ids.length;
+    const offset = (page - 1) * pageSize;
+
+    let pageIds: number[];
+    let scores = new Map<number, number>();
+    if (sort === 'relevance' && compiled.words.length > 0) {
+      const ranked = await this.#rank(ids, compiled.words, compiled.expr!, fullTextOnly);
+      scores = ranked.scores;
+      pageIds = ranked.order.slice(offset, offset + pageSize);
+      if (pageIds.length < pageSize && ranked.order.length < total) {
+        // Past the ranked candidates: the remaining hits, newest first.
+        const seen = new Set(ranked.order);
+        const rest: number[] = [];
+        const need = offset + pageSize - ranked.order.length;
+        for (let i = ids.length - 1; i >= 0 && rest.length < need; i--) if (!seen.has(ids[i]!)) rest.push(ids[i]!);
+        const skip = Math.max(0, offset - ranked.order.length);
+        pageIds = [...pageIds, ...rest.slice(skip, skip + pageSize - pageIds.length)];
+      }
+    } else if (sort === 'newest' || sort === 'oldest' || sort === 'relevance') {
+      pageIds = this.#byYear(ids, sort === 'oldest' ? 'asc' : 'desc', offset, pageSize);
+    } else {
+      pageIds = await this.#bySortKey(ids, sort, offset, pageSize);
+    }
+
+    const rows = new Map((await this.#index.rows(pageIds)).map((r) => [r.id, r]));
+    const pagesOf = new Map<number, PageHit[]>();
+    if (pageHits.length > 0) {
+      for (const p of pageHits) {
+        const list = pagesOf.get(p.docId) ?? [];
+        if (list.length < 3) list.push(p);
+        pagesOf.set(p.docId, list);
+      }
+    }
+    const results: SearchResult[] = [];
+    for (const id of pageIds) {
+      const r = rows.get(id);
+      if (!r) continue;
+      results.push({
+        id,
+        display: r.display,
+        holdings: r.holdings,
+        score: scores.get(id) ?? null,
+        title: highlight(r.display.title, compiled.words),
+        fullTextOnly: fullTextOnly.has(id),
+        pages: (pagesOf.get(id) ?? []).map((p) => ({ pageNo: p.pageNo, label: p.label, snippet: snippet(p.body, compiled.words) })),
+      });
+    }
+
+    let didYouMean: SearchResponse['didYouMean'] = null;
+    if (total < 3 && compiled.words.length > 0 && parsed.positive) didYouMean = await this.#didYouMean(compiled.words, req, total);
+
+    return {
+      total,
+      page,
+      pageSize,
+      sort,
+      query: { text: req.q ?? '', parsed: describeExpr(compiled.expr), problems: parsed.problems },
+      results,
+      facets: counts,
+      didYouMean,
+    };
+  }
+
+  async #rank(ids: Uint32Array, words: QueryWord[], expr: MatchExpr, fullTextOnly: Set<number>): Promise<{ order: number[]; scores: Map<number, number> }> {
+    let candidates: number[];
+    const whole = new Set<number>();
+    const freeTokens = words.filter((w) => w.field === null || w.field === 'title').flatMap((w) => w.folded);
+    if (freeTokens.length > 0) for (const id of await this.#index.byTitleKey(freeTokens.join(' '), 100)) whole.add(id);
+    if (ids.length <= RANK_ALL) {
+      candidates = [...ids];
+    } else {
+      const member = new Set(ids);
+      const pool = new Set<number>();
+      for (const id of whole) if (member.has(id)) pool.add(id);
+      const add = (xs: Iterable<number>) => {
+        for (const id of xs) if (member.has(id)) pool.add(id);
+      };
+      const titleOnly = restrict(expr, ['title']);
+      if (titleOnly) add(await this.#index.match(titleOnly, { limit: TIER }));
+      const exact = exactTitleExpr(words);
+      if (exact) add(await this.#index.match({ op: 'and', args: [expr, exact] }, { limit: TIER }));
+      const authorOnly = restrict(expr, ['author']);
+      if (authorOnly) add(await this.#index.match(authorOnly, { limit: TIER / 3 }));
+      for (let i = ids.length - 1, n = 0; i >= 0 && n < TIER; i--, n++) pool.add(ids[i]!);
+      candidates = [...pool];
+    }
+    const rows = await this.#index.rows(candidates);
+    const scored = rows.map((r) => ({ r, s: fullTextOnly.has(r.id) ? 0 : scoreDoc(words, r.rank, { wholeTitle: whole.has(r.id) }) }));
+    scored.sort((a, b) => b.s - a.s || b.r.holdings - a.r.holdings || (b.r.year ?? 0) - (a.r.year ?? 0) || b.r.id - a.r.id);
+    return { order: scored.map((x) => x.r.id), scores: new Map(scored.map((x) => [x.r.id, x.s])) };
+  }
+
+  #byYear(ids: Uint32Array, dir: 'asc' | 'desc', offset: number, size: number): number[] {
+    // Bucket by year (no comparison sort over a large result set); newest ids first within a year.
+    const buckets = new Map<number, number[]>();
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i]!;
+      const y = this.#facets.year(id) ?? 0;
+      const b = buckets.get(y);
+      if (b) b.push(id);
+      else buckets.set(y, [id]);
+    }
+    const years = [...buckets.keys()].filter((y) => y !== 0).sort((a, b) => (dir === 'asc' ? a - b : b - a));
+    years.push(0); // undated last
+    const out: number[] = [];
+    for (const y of years) {
+      const b = buckets.get(y);
+      if (!b) continue;
+      const sorted = dir === 'asc' ? b.sort((a, c) => a - c) : b.sort((a, c) => c - a);
+      for (const id of sorted) {
+        out.push(id);
+        if (out.length >= offset + size) return out.slice(offset);
+      }
+    }
+    return out.slice(offset);
+  }
+
+  async #bySortKey(ids: Uint32Array, sort: 'title' | 'author', offset: number, size: number): Promise<number[]> {
+    const need = offset + size;
+    if (ids.length <= 5000) {
+      const rows = await this.#index.rows([...ids]);
+      const key = (r: SearchRow) => (sort === 'title' ? r.sortTitle : r.sortAuthor);
+      rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
+      return rows.slice(offset, need).map((r) => r.id);
+    }
+    // Many hits: walk the sort index and keep the hits, until the page is full.
+    const member = new Set(ids);
+    const out: number[] = [];
+    let after: { key: string; id: number } | null = null;
+    for (;;) {
+      const batch = await this.#index.ordered(sort, 'asc', after, 2000);
+      for (const b of batch) {
+        if (member.has(b.id)) out.push(b.id);
+        if (out.length >= need) return out.slice(offset);
+      }
+      if (batch.length < 2000) return out.slice(offset);
+      after = batch[batch.length - 1]!;
+    }
+  }
+
+  async #didYouMean(words: QueryWord[], req: SearchRequest, total: number): Promise<SearchResponse['didYouMean']> {
+    const tokens = words.flatMap((w) => w.folded);
+    if (tokens.length === 0 || tokens.length > 8) return null;
+    const known = await this.#index.termDocs(tokens);
+    const replaced: string[] = [];
+    let changed = false;
+    for (const t of tokens) {
+      const docs = known.get(t) ?? 0;
+      if (docs > 0 || t.length < 3 || /^\d+$/u.test(t)) {
+        replaced.push(t);
+        continue;
+      }
+      const best = await this.#closest(t);
+      if (best) {
+        replaced.push(best);
+        changed = true;
+      } else replaced.push(t);
+    }
+    if (!changed) return null;
+    const surfaces = await this.#surfaces(replaced);
+    const text = replaced.map((t) => surfaces.get(t) ?? t).join(' ');
+    const probe = await this.search({ ...req, q: text, page: 1, pageSize: 1, facets: false, fullText: false });
+    return probe.total > total ? { text, hits: probe.total } : null;
+  }
+
+  async #closest(token: string): Promise<string | null> {
+    const first = token[0]!;
+    const max = token.length <= 4 ? 1 : 2;
+    const found = await this.#index.terms(first, String.fromCharCode(first.charCodeAt(0) + 1), 50_000);
+    let best: { t: string; d: number; docs: number } | null = null;
+    for (const f of found) {
+      if (Math.abs(f.token.length - token.length) > max) continue;
+      const d = editDistance(token, f.token, max);
+      if (d > max) continue;
+      if (!best || d < best.d || (d === best.d && f.docs > best.docs)) best = { t: f.token, d, docs: f.docs };
+    }
+    return best?.t ?? null;
+  }
+
+  async #surfaces(tokens: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const t of new Set(tokens)) {
+      const hit = (await this.#index.terms(t, `${t}!`, 1))[0];
+      if (hit && hit.token === t) out.set(t, hit.surface);
+    }
+    return out;
+  }
+
+  /** Titles, authors and subjects starting with what the reader has typed so far. */
+  async suggest(prefix: string, limit = 8): Promise<HeadingHit[]> {
+    const tokens = syllables(prefix ?? '').slice(0, 12);
+    if (tokens.length === 0) return [];
+    const folded = tokens.map(foldToken).join(' ');
+    if (folded.length < 2) return [];
+    const endsWithSpace = /\s$/u.test(prefix);
+    const hits = await this.#index.headings(endsWithSpace ? `${folded} ` : folded, limit * 4);
+    const typedMarks = tokens.some(hasMarks);
+    const lowered = tokens.join(' ');
+    const ranked = hits
+      .map((h) => ({ h, exact: typedMarks && h.heading.normalize('NFC').toLowerCase().startsWith(lowered) ? 1 : 0 }))
+      .sort((a, b) => b.exact - a.exact || b.h.docs - a.h.docs);
+    return ranked.slice(0, limit).map((x) => x.h);
+  }
+}
+
+function hasNot(e: MatchExpr): boolean {
+  if (e.op === 'not') return true;
+  if (e.op === 'and' || e.op === 'or') return e.args.some(hasNot);
+  return false;
+}
+
+function maxOf(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a == null) return b ?? null;
+  if (b == null) return a;
+  return Math.max(a, b);
+}
+
+function minOf(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a == null) return b ?? null;
+  if (b == null) return a;
+  return Math.min(a, b);
+}
+
+/** The same expression with every word looked for only in `cols` (null when nothing is left). */
+function restrict(e: MatchExpr, cols: readonly SearchColumn[]): MatchExpr | null {
+  switch (e.op) {
+    case 'tok':
+    case 'phrase':
+      if (e.cols.includes('meta') || e.cols.includes('ident')) return e;
+      return { ...e, cols };
+    case 'not':
+      return e;
+    default: {
+      const args = e.args.map((a) => restrict(a, cols)).filter((a): a is MatchExpr => a !== null);
+      return args.length === 0 ? null : { op: e.op, args };
+    }
+  }
+}
+
+/** The words the reader typed with marks, as exact title tokens. */
+function exactTitleExpr(words: QueryWord[]): MatchExpr | null {
+  const args: MatchExpr[] = [];
+  for (const w of words) {
+    if (w.field !== null && w.field !== 'title') continue;
+    for (const e of w.exact) if (e) args.push({ op: 'tok', cols: ['title_x'], token: e, prefix: false });
+  }
+  if (args.length === 0) return null;
+  return args.length === 1 ? args[0]! : { op: 'and', args };
+}
+
+/** The positive words as a page-text query (all words; phrases kept). */
+function pageExpr(words: QueryWord[]): MatchExpr | null {
+  const args: MatchExpr[] = [];
+  for (const w of words) {
+    if (w.field !== null) continue;
+    if (w.folded.length === 1) args.push({ op: 'tok', cols: ['other'], token: w.folded[0]!, prefix: w.prefix });
+    else if (w.folded.length > 1) args.push({ op: 'phrase', cols: ['other'], tokens: w.folded });
+  }
+  if (args.length === 0) return null;
+  return args.length === 1 ? args[0]! : { op: 'and', args };
+}
+
+/** Cuts text into pieces, marking words whose folded form the query has. */
+export function highlight(text: string, words: readonly QueryWord[]): Segment[] {
+  const wanted = new Set<string>();
+  const prefixes: string[] = [];
+  for (const w of words) {
+    for (const t of w.folded) wanted.add(t);
+    if (w.prefix && w.folded.length === 1) prefixes.push(w.folded[0]!);
+  }
+  const out: Segment[] = [];
+  const re = /[\p{L}\p{M}\p{N}]+/gu;
+  let last = 0;
+  const push = (t: string, hit: boolean) => {
+    if (t === '') return;
+    const prev = out[out.length - 1];
+    if (prev && prev.hit === hit) prev.text += t;
+    else out.push({ text: t, hit });
+  };
+  for (const m of text.matchAll(re)) {
+    const f = foldToken(m[0].normalize('NFC').toLowerCase());
+    const hit = wanted.has(f) || prefixes.some((p) => f.startsWith(p));
+    push(text.slice(last, m.index), false);
+    push(m[0], hit);
+    last = m.index + m[0].length;
+  }
+  push(text.slice(last), false);
+  return out;
+}
+
+/** About 30 words of page text around the first match. */
+export function snippet(body: string, words: readonly QueryWord[]): Segment[] {
+  const parts = highlight(body, words);
+  const at = parts.findIndex((p) => p.hit);
+  if (at < 0) return [{ text: body.slice(0, 200), hit: false }];
+  const before = parts.slice(0, at).map((p) => p.text).join('');
+  const lead = before.length > 100 ? `…${before.slice(-100).replace(/^\S*\s/u, '')}` : before;
+  const out: Segment[] = [{ text: lead, hit: false }];
+  let len = 0;
+  for (const p of parts.slice(at)) {
+    if (len > 200) {
+      out.push({ text: '…', hit: false });
+      break;
+    }
+    out.push(p);
+    len += p.text.length;
+  }
+  return out;
+}
