@@ -7,6 +7,7 @@
  */
 import type { DocFacets } from '../../domain/search/document.js';
 import type { FacetRow, SearchIndex } from '../ports.js';
+import { compareVi } from '../../text/fold.js';
 
 /** Facets whose values are strings (dictionary-coded here). */
 export const TEXT_FACETS = ['material', 'language', 'subject', 'author', 'collection', 'class'] as const;
@@ -172,6 +173,8 @@ export class FacetStore {
     if (this.#alive[r.id]) {
       this.#live--;
       this.#wasted += this.#length[r.id]!;
+      // Its old slice is garbage from now on: a compaction in #reserve below must not copy it.
+      this.#alive[r.id] = 0;
     }
     if (!r.alive || !r.facets) {
       this.#alive[r.id] = 0;
@@ -389,7 +392,7 @@ export class FacetStore {
     };
     const named = (facet: TextFacet, m: Uint32Array) => {
       const values = d[facet].values;
-      const entries = nonZero(m).sort((a, b) => b[1] - a[1] || (values[a[0]]! < values[b[0]]! ? -1 : 1));
+      const entries = nonZero(m).sort((a, b) => b[1] - a[1] || compareVi(values[a[0]]!, values[b[0]]!));
       const top = opts.topN && (facet === 'subject' || facet === 'author') ? entries.slice(0, opts.topN) : entries;
       return new Map(top.map(([k2, v]) => [values[k2]!, v]));
     };

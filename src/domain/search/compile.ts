@@ -50,7 +50,8 @@ const FIELD_COLUMNS: Record<SearchField, readonly SearchColumn[]> = {
 
 const ALL: MatchExpr = { op: 'tok', cols: ['meta'], token: ALL_TOKEN, prefix: false };
 /** Year ranges nested inside other operators expand to this many year tokens at most. */
-const YEAR_MIN = 1450;
+/** As `yearIn` accepts (derive.ts). */
+const YEAR_MIN = 1000;
 const YEAR_MAX = 2100;
 
 function colsOf(field: SearchField | null): readonly SearchColumn[] {
@@ -61,10 +62,13 @@ function words(tokens: readonly string[]): { folded: string[]; exact: (string | 
   return { folded: tokens.map(foldToken), exact: tokens.map((t) => (hasMarks(t) ? exactToken(t) : null)) };
 }
 
-function yearExpr(from: number, to: number): MatchExpr | null {
+/** Matches nothing: what a year range no record can have comes to. */
+const NEVER: MatchExpr = { op: 'and', args: [ALL, { op: 'not', arg: ALL }] };
+
+function yearExpr(from: number, to: number): MatchExpr {
   const lo = Math.max(from, YEAR_MIN);
   const hi = Math.min(to, YEAR_MAX);
-  if (lo > hi) return null;
+  if (lo > hi) return NEVER;
   const args: MatchExpr[] = [];
   for (let y = lo; y <= hi; y++) args.push({ op: 'tok', cols: ['meta'], token: yearToken(y), prefix: false });
   return args.length === 1 ? args[0]! : { op: 'or', args };
@@ -157,12 +161,20 @@ export function compileQuery(node: QueryNode | null, opts: CompileOptions = {}):
     top = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : { kind: 'and', children: rest };
   }
   let expr = top ? build(top, out, true) : null;
+  // `hoà hòa` or `kĩ kỹ` are one word twice: rank it once.
+  const seen = new Set<string>();
+  const unique = out.filter((w) => {
+    const key = `${w.field ?? ''}|${w.prefix ? '*' : ''}|${w.folded.join(' ')}|${w.exact.join(' ')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const scope: MatchExpr[] = [];
   if (opts.heldUnder) scope.push({ op: 'tok', cols: ['meta'], token: heldToken(opts.heldUnder), prefix: false });
   if (opts.availableUnder) scope.push({ op: 'tok', cols: ['meta'], token: availableToken(opts.availableUnder), prefix: false });
   if (expr) expr = anchorNegations(expr);
   if (scope.length > 0) expr = expr ? { op: 'and', args: [...scope, ...(expr.op === 'and' ? expr.args : [expr])] } : scope.length === 1 ? scope[0]! : { op: 'and', args: scope };
-  return { expr, words: out, yearFrom, yearTo };
+  return { expr, words: unique, yearFrom, yearTo };
 }
 
 /** Canonical text of an expression (tests, logs, cache keys). */

@@ -110,6 +110,9 @@ export interface DocInput {
   hasFullText?: boolean;
 }
 
+/** Stands between two authors or two subjects in ranking tokens (never a folded word). */
+export const SEPARATOR = '|';
+
 /** At most this many tokens per column: a 50-page note does not drown the title. */
 const MAX_COLUMN_TOKENS = 900;
 
@@ -123,6 +126,20 @@ export function foldedTokens(text: string | undefined | null): string[] {
 export function exactTokens(text: string | undefined | null): string[] {
   if (!text) return [];
   return syllables(text).map(exactToken);
+}
+
+/** Ranking tokens of several names or headings, with {@link SEPARATOR} between them. */
+function separated(texts: readonly string[], tokens: (t: string) => string[]): string[] {
+  const out: string[] = [];
+  for (const t of texts) {
+    if (out.length > 0) out.push(SEPARATOR);
+    out.push(...tokens(t));
+  }
+  return out;
+}
+
+function words(tokens: readonly string[]): string[] {
+  return tokens.filter((t) => t !== SEPARATOR);
 }
 
 function join(tokens: readonly string[]): string {
@@ -191,21 +208,21 @@ export function buildSearchDoc(input: DocInput): SearchDoc {
 
   const titleTokens = foldedTokens(titleTexts.join(' \n '));
   const rank: DocRank = {
-    title: foldedTokens(shortTitle === title ? title : title),
+    title: foldedTokens(title),
     titleExact: exactTokens(title),
-    author: foldedTokens(authorNames.join(' \n ')),
-    authorExact: exactTokens(authorNames.join(' \n ')),
-    subject: foldedTokens(subjectHeadings.join(' \n ')),
-    subjectExact: exactTokens(subjectHeadings.join(' \n ')),
+    author: separated(authorNames, foldedTokens),
+    authorExact: separated(authorNames, exactTokens),
+    subject: separated(subjectHeadings, foldedTokens),
+    subjectExact: separated(subjectHeadings, exactTokens),
   };
   const otherText = [d.subtitle, d.responsibility, d.edition, ...d.places, ...d.summaries, ...d.notes.map((n) => n.text)].filter(Boolean).join(' \n ');
   const columns: Record<SearchColumn, string> = {
     title: join(titleTokens),
     title_x: join(exactTokens(titleTexts.join(' \n '))),
-    author: join(rank.author),
-    author_x: join(rank.authorExact),
-    subject: join(rank.subject),
-    subject_x: join(rank.subjectExact),
+    author: join(words(rank.author)),
+    author_x: join(words(rank.authorExact)),
+    subject: join(words(rank.subject)),
+    subject_x: join(words(rank.subjectExact)),
     series: join(foldedTokens(seriesTitles.join(' \n '))),
     publisher: join(foldedTokens(d.publishers.join(' \n '))),
     ident: join(idents),

@@ -6,10 +6,12 @@
  * - A word typed with tone marks scores half again when the exact spelling is there too, so
  *   `Đường` ranks records spelled `Đường` above those spelled `Dương`.
  * - Phrases found whole add a bonus; words close together in the title add a proximity bonus.
- * - A title that is exactly the query scores highest of all.
+ * - A title that is exactly the query scores highest of all; a whole author name or subject
+ *   heading typed as it is written scores next.
  * Ties are broken by the caller: more copies held first, then newer.
  */
 import type { QueryWord } from './compile.js';
+import { SEPARATOR } from './document.js';
 
 export interface RankTokens {
   title: readonly string[];
@@ -20,7 +22,7 @@ export interface RankTokens {
   subjectExact: readonly string[];
 }
 
-export const WEIGHTS = { title: 10, author: 6, subject: 4, other: 1, exact: 0.5, phrase: 6, proximity: 4, wholeTitle: 30, wholeTitleExact: 10, coverage: 3 } as const;
+export const WEIGHTS = { title: 10, author: 6, subject: 4, other: 1, exact: 0.5, phrase: 6, proximity: 4, wholeTitle: 30, wholeTitleExact: 10, wholeAuthor: 12, wholeSubject: 2, coverage: 3 } as const;
 
 type Field = 'title' | 'author' | 'subject';
 const FIELDS: readonly Field[] = ['title', 'author', 'subject'];
@@ -97,6 +99,17 @@ export function scoreDoc(words: readonly QueryWord[], doc: RankTokens, opts: Sco
       const span = Math.max(...titleStarts) - Math.min(...titleStarts) + 1;
       score += (WEIGHTS.proximity * tokens.length) / Math.max(span, tokens.length);
     }
+  }
+  // The words typed together as a name or a heading: the whole author or subject counts most.
+  for (const f of ['author', 'subject'] as const) {
+    const ws = words.filter((w) => w.field === null || w.field === f).flatMap((w) => w.folded);
+    if (ws.length === 0) continue;
+    const hay = doc[f];
+    const at = find(hay, ws, false);
+    if (at.length === 0) continue;
+    if (ws.length > 1) score += (WEIGHTS.phrase * WEIGHTS[f]) / WEIGHTS.title;
+    const bounded = (p: number) => (p === 0 || hay[p - 1] === SEPARATOR) && (p + ws.length === hay.length || hay[p + ws.length] === SEPARATOR);
+    if (ws.length > 1 && at.some(bounded)) score += f === 'author' ? WEIGHTS.wholeAuthor : WEIGHTS.wholeSubject;
   }
   if (doc.title.length > 0) score += (WEIGHTS.coverage * Math.min(titleMatched, doc.title.length)) / doc.title.length;
 
