@@ -479,6 +479,24 @@ export interface Store extends Repos {
 
 // ---------------------------------------------------------------- search
 
+/** Documents as one engine stores them: rows of the document table and of its text index. */
+export interface EngineRows {
+  docs: unknown[][];
+  fts: unknown[][];
+}
+
+/** Builds the documents of stored records for a full rebuild, on worker threads where it can. */
+export interface SearchBuildPool {
+  readonly threads: number;
+  build(req: { records: { id: number; marc: string; createdAt: string }[]; items: [number, DocItem[]][] }): Promise<{
+    rows: EngineRows;
+    documents: number;
+    headings: (HeadingHit & { folded: string })[];
+    terms: TermHit[];
+  }>;
+  close(): Promise<void>;
+}
+
 /** One document's facet data, as each process's in-memory facet arrays read it. */
 export interface FacetRow {
   id: number;
@@ -571,7 +589,8 @@ export interface SearchIndex {
 
   // -- full rebuild (see ReindexService)
   beginRebuild(): Promise<void>;
-  writeRebuild(docs: readonly SearchDoc[]): Promise<void>;
+  /** Writes rows a {@link SearchBuildPool} built into the shadow set. */
+  writeRebuild(rows: EngineRows): Promise<void>;
   /** Headings and terms of the shadow set, computed by the caller from all documents; then builds the shadow set's indexes. */
   writeRebuildVocabulary(headings: readonly HeadingHit[], terms: readonly TermHit[]): Promise<void>;
   /**

@@ -19,6 +19,7 @@ import { ExportService } from '../app/export.service.js';
 import { SearchIndexer } from '../app/search/indexer.js';
 import { SearchService } from '../app/search/search.service.js';
 import { ReindexService } from '../app/search/reindex.service.js';
+import { openBuildPool } from '../adapters/search/build-pool.js';
 import { JobRunner, type JobHandler } from '../app/job-runner.js';
 import { inspectMarcFile, type MarcSourceLimits } from '../adapters/files/marc-source.js';
 import { preparedInProcess, preparedInWorker } from '../adapters/files/prepared-source.js';
@@ -59,6 +60,8 @@ export interface ContainerOptions {
   importLimits?: Partial<MarcSourceLimits>;
   /** Prepare imported records in a worker thread (default) or in this one (`false`). */
   importWorkers?: boolean;
+  /** Worker threads building documents in a full search reindex (default: cores − 1; 0: none). */
+  searchBuildThreads?: number;
   /** How often the job runner looks at an empty queue. */
   jobPollMs?: number;
 }
@@ -92,7 +95,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
       }),
       exports: new ExportService({ store, orgCode }),
       search: new SearchService(store.search),
-      reindex: new ReindexService({ store, indexer }),
+      reindex: new ReindexService({ store, indexer, pool: () => openBuildPool(handle.dialect, { threads: opts.searchBuildThreads }) }),
     };
     const handlers = new Map<string, JobHandler>([[IMPORT_JOB_KIND, (job, owner) => services.imports.process(job, { owner })]]);
     const jobs = new JobRunner({ store, clock, handlers, pollMs: opts.jobPollMs });

@@ -11,11 +11,10 @@
 import type { DocItem, SearchColumn, SearchDoc } from '../../domain/search/document.js';
 import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
+import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
 import { foldToken, syllables } from '../../text/vi.js';
 import { DOC_COLUMNS, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
-import { REBUILT_SEQ } from './sqlite.js';
 
 const PREFIX: Record<SearchColumn, string> = {
   title: 'ti',
@@ -302,8 +301,21 @@ export class PostgresSearchIndex implements SearchIndex {
     for (const s of searchTableStatements('postgres', '_new', { indexes: false })) await run(this.#db, s);
   }
 
-  async writeRebuild(docs: readonly SearchDoc[]): Promise<void> {
-    await this.#insertDocs(docs, REBUILT_SEQ, '_new', null);
+  async writeRebuild(rows: EngineRows): Promise<void> {
+    const cols = [...DOC_COLUMNS, 'tsv'];
+    for (let i = 0; i < rows.docs.length; i += 200) {
+      const part = rows.docs.slice(i, i + 200);
+      const params: unknown[] = [];
+      const tuples = part.map((r) => {
+        const marks = r.map((v) => {
+          params.push(v);
+          return `$${params.length}`;
+        });
+        marks[marks.length - 1] += '::tsvector';
+        return `(${marks.join(',')})`;
+      });
+      await run(this.#db, `insert into search_docs_new (${cols.join(', ')}) values ${tuples.join(',')}`, params);
+    }
   }
 
   async writeRebuildVocabulary(headings: readonly (HeadingHit & { folded?: string })[], terms: readonly TermHit[]): Promise<void> {

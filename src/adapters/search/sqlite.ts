@@ -8,7 +8,7 @@ import type SQLite from 'better-sqlite3';
 import type { DocItem, SearchDoc } from '../../domain/search/document.js';
 import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
+import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
 import { syllables, foldToken } from '../../text/vi.js';
 import { DOC_COLUMNS, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
@@ -269,8 +269,17 @@ export class SqliteSearchIndex implements SearchIndex {
     for (const s of searchTableStatements('sqlite', '_new', { indexes: false })) await run(this.#db, s);
   }
 
-  async writeRebuild(docs: readonly SearchDoc[]): Promise<void> {
-    await this.#insertDocs(docs, REBUILT_SEQ, '_new', null);
+  async writeRebuild(rows: EngineRows): Promise<void> {
+    for (let i = 0; i < rows.docs.length; i += 200) {
+      const part = rows.docs.slice(i, i + 200);
+      const tuple = `(?${', ?'.repeat(DOC_COLUMNS.length - 1)})`;
+      await run(this.#db, `insert into search_docs_new (${DOC_COLUMNS.join(', ')}) values ${part.map(() => tuple).join(',')}`, part.flat());
+    }
+    for (let i = 0; i < rows.fts.length; i += 200) {
+      const part = rows.fts.slice(i, i + 200);
+      const tuple = `(?${', ?'.repeat(SEARCH_COLUMNS.length)})`;
+      await run(this.#db, `insert into search_fts_new (rowid, ${SEARCH_COLUMNS.join(', ')}) values ${part.map(() => tuple).join(',')}`, part.flat());
+    }
   }
 
   async writeRebuildVocabulary(headings: readonly (HeadingHit & { folded?: string })[], terms: readonly TermHit[]): Promise<void> {

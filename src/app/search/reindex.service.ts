@@ -1,14 +1,16 @@
 /**
  * A full rebuild of the search index, while search keeps answering from the live index.
  *
- * Documents are built into a shadow set of tables, a thousand records per transaction; the
- * autocomplete and "did you mean" vocabularies are counted over all of them; then, in one short
- * transaction, the shadow set replaces the live one and the records changed while the rebuild
- * ran are indexed again, so nothing written meanwhile is lost.
+ * Records are read a thousand at a time and their documents built on worker threads (parsing
+ * MARC, deriving fields and folding text is most of the work) while this thread writes the
+ * previous batches into a shadow set of tables. The autocomplete and "did you mean" vocabularies
+ * are counted over all documents; then, in one short transaction, the shadow set replaces the
+ * live one and the records changed while the rebuild ran are indexed again, so nothing written
+ * meanwhile is lost.
  */
-import type { Repos, Store } from '../ports.js';
-import { VocabularyTotals } from '../../domain/search/vocabulary.js';
-import { documentsOf, type SearchIndexer } from './indexer.js';
+import type { SearchBuildPool, Store } from '../ports.js';
+import type { HeadingCount, TermCount } from '../../domain/search/vocabulary.js';
+import type { SearchIndexer } from './indexer.js';
 
 export interface ReindexProgress {
   done: number;
@@ -22,18 +24,24 @@ export interface ReindexSummary {
   changedDuringRebuild: number;
   generation: number;
   seconds: number;
+  /** Threads that built documents (0: this one). */
+  threads: number;
 }
 
 const BATCH = 1000;
+/** Batches being built while one is written. */
+const AHEAD = 3;
 
 export class ReindexService {
   readonly #store: Store;
   readonly #indexer: SearchIndexer;
+  readonly #pool: () => Promise<SearchBuildPool>;
   #running = false;
 
-  constructor(deps: { store: Store; indexer: SearchIndexer }) {
+  constructor(deps: { store: Store; indexer: SearchIndexer; pool: () => Promise<SearchBuildPool> }) {
     this.#store = deps.store;
     this.#indexer = deps.indexer;
+    this.#pool = deps.pool;
   }
 
   get running(): boolean {
@@ -46,45 +54,80 @@ export class ReindexService {
     const now = opts.now ?? (() => performance.now());
     const started = now();
     const store = this.#store;
+    const pool = await this.#pool();
     try {
       const since = (await store.search.state()).seq;
       await store.transaction((tx) => tx.search.beginRebuild());
       const total = await store.catalog.countRecords();
-      const vocab = new VocabularyTotals();
+      const headings = new Map<string, HeadingCount>();
+      const terms = new Map<string, TermCount>();
       let done = 0;
       let documents = 0;
       let afterId = 0;
-      for (;;) {
+      let exhausted = false;
+
+      // Reads the next batch and hands it to the pool; null at the end.
+      const readNext = async () => {
+        if (exhausted) return null;
         const records = await store.catalog.listRecords({ afterId, limit: BATCH });
-        if (records.length === 0) break;
+        if (records.length < BATCH) exhausted = true;
+        if (records.length === 0) return null;
         afterId = records[records.length - 1]!.id;
-        const ids = records.map((r) => r.id);
         const live = records.filter((r) => r.status === 'active');
-        await store.transaction(async (tx: Repos) => {
-          const items = await tx.search.docItems(live.map((r) => r.id));
-          const { docs } = documentsOf(live, items, live.map((r) => r.id));
-          for (const d of docs) vocab.add(d);
-          documents += docs.length;
-          await tx.search.writeRebuild(docs);
-        });
-        done += ids.length;
-        opts.onProgress?.({ done, total });
+        const items = await store.search.docItems(live.map((r) => r.id));
+        return { read: records.length, built: pool.build({ records: live.map((r) => ({ id: r.id, marc: r.marc, createdAt: r.createdAt })), items: [...items] }) };
+      };
+      const inFlight: { read: number; built: ReturnType<SearchBuildPool['build']> }[] = [];
+      for (let i = 0; i < AHEAD; i++) {
+        const b = await readNext();
+        if (b) inFlight.push(b);
       }
-      const headings = [...vocab.headings.values()];
-      const terms = [...vocab.terms.values()];
-      for (let i = 0; i < Math.max(headings.length, terms.length); i += 20_000) {
-        await store.transaction((tx) => tx.search.writeRebuildVocabulary(headings.slice(i, i + 20_000), terms.slice(i, i + 20_000)));
+      while (inFlight.length > 0) {
+        const b = inFlight.shift()!;
+        const built = await b.built;
+        const more = readNext();
+        await store.transaction((tx) => tx.search.writeRebuild(built.rows));
+        for (const h of built.headings) {
+          const key = `${h.kind}\u0000${h.heading}`;
+          const e = headings.get(key);
+          if (e) e.docs += h.docs;
+          else headings.set(key, h);
+        }
+        for (const t of built.terms) {
+          const e = terms.get(t.token);
+          if (e) e.docs += t.docs;
+          else terms.set(t.token, t);
+        }
+        documents += built.documents;
+        done += b.read;
+        opts.onProgress?.({ done, total });
+        const next = await more;
+        if (next) inFlight.push(next);
+      }
+      const hs = [...headings.values()];
+      const ts = [...terms.values()];
+      for (let i = 0; i < Math.max(hs.length, ts.length); i += 20_000) {
+        await store.transaction((tx) => tx.search.writeRebuildVocabulary(hs.slice(i, i + 20_000), ts.slice(i, i + 20_000)));
       }
       const swapped = await store.transaction(async (tx) => {
         const r = await tx.search.finishRebuild(since);
         await this.#indexer.refresh(tx, r.changed);
         return r;
       });
-      return { documents, headings: headings.length, terms: terms.length, changedDuringRebuild: swapped.changed.length, generation: swapped.generation, seconds: (now() - started) / 1000 };
+      return {
+        documents,
+        headings: hs.length,
+        terms: ts.length,
+        changedDuringRebuild: swapped.changed.length,
+        generation: swapped.generation,
+        seconds: (now() - started) / 1000,
+        threads: pool.threads,
+      };
     } catch (e) {
       await store.transaction((tx) => tx.search.abandonRebuild()).catch(() => {});
       throw e;
     } finally {
+      await pool.close();
       this.#running = false;
     }
   }

@@ -1,0 +1,27 @@
+/**
+ * Search documents as the rows each engine stores, built where the documents are built (in a
+ * worker thread during a full rebuild), so the thread that writes only binds values.
+ */
+import type { Dialect } from '../db/schema.js';
+import { SEARCH_COLUMNS, type SearchDoc } from '../../domain/search/document.js';
+import { docValues } from './common.js';
+import { tsvectorOf } from './postgres.js';
+import { REBUILT_SEQ } from './sqlite.js';
+
+export interface RebuildRows {
+  /** `search_docs` rows in DOC_COLUMNS order (PostgreSQL: plus the tsvector literal). */
+  docs: unknown[][];
+  /** SQLite: the FTS5 row of each document (rowid first). */
+  fts: unknown[][];
+}
+
+export function rebuildRows(dialect: Dialect, docs: readonly SearchDoc[]): RebuildRows {
+  const out: RebuildRows = { docs: [], fts: [] };
+  for (const d of docs) {
+    const values = docValues(d, REBUILT_SEQ);
+    if (dialect === 'postgres') values.push(tsvectorOf(d.columns));
+    else out.fts.push([d.id, ...SEARCH_COLUMNS.map((c) => d.columns[c])]);
+    out.docs.push(values);
+  }
+  return out;
+}
