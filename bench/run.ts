@@ -28,6 +28,10 @@ const BENCHMARKS: Record<string, Entry> = {
     load: () => import('./permissions.js'),
   },
   marc: { summary: 'ISO 2709 → MARCXML and parse-only rates of our MARC codec against yaz-marcdump', load: () => import('./marc.js') },
+  search: {
+    summary: 'discovery search over a generated Vietnamese catalogue: reindex time, index size, query-mix latency with facets, against the raw engine and a LIKE scan',
+    load: () => import('./search.js'),
+  },
   'marc-import': { summary: 'full MARC import (derived fields, matching, items) into SQLite and PostgreSQL against the raw engine', load: () => import('./marc-import.js') },
 };
 

@@ -507,19 +507,28 @@ export interface FacetRow {
   holdings: number;
 }
 
-/** What ranking and result lines read of a document. */
+/** What a result line shows of a document. */
 export interface SearchRow {
   id: number;
-  rank: StoredRank;
   display: SearchDoc['display'];
   year: number | null;
   holdings: number;
   createdAt: string;
-  sortTitle: string;
-  sortAuthor: string;
 }
 
-export type StoredRank = SearchDoc['rank'] & { headings: SearchDoc['headings']; surfaces: [string, string][] };
+/** What ranking reads of a document. */
+export interface RankRow {
+  id: number;
+  rank: SearchDoc['rank'];
+  year: number | null;
+  holdings: number;
+}
+
+/** What a document adds to the autocomplete and spelling vocabularies. */
+export interface StoredVocab {
+  headings: SearchDoc['headings'];
+  surfaces: [string, string][];
+}
 
 export interface PageHit {
   docId: number;
@@ -576,6 +585,9 @@ export interface SearchIndex {
   /** Ids of documents matching; with `limit`, the newest (highest ids) first. */
   match(expr: MatchExpr, opts?: { limit?: number }): Promise<Uint32Array>;
   rows(ids: readonly number[]): Promise<SearchRow[]>;
+  rankRows(ids: readonly number[]): Promise<RankRow[]>;
+  /** The title or author sort keys of these documents. */
+  sortKeys(ids: readonly number[], by: 'title' | 'author'): Promise<{ id: number; key: string }[]>;
   /** Live documents whose whole folded title is `key`. */
   byTitleKey(key: string, limit: number): Promise<number[]>;
   /** Live document ids in sort order, after a (key, id) position; for walking large result sets. */

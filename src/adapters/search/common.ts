@@ -5,8 +5,8 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { FacetRow, SearchRow, StoredRank } from '../../app/ports.js';
-import type { SearchDoc } from '../../domain/search/document.js';
+import type { FacetRow, RankRow, SearchRow, StoredVocab } from '../../app/ports.js';
+import type { DocRank, SearchDoc } from '../../domain/search/document.js';
 import { headingKey, surfacesOf } from '../../domain/search/vocabulary.js';
 
 export { headingKey, surfacesOf };
@@ -18,12 +18,28 @@ export async function run(db: Db, text: string, params: readonly unknown[] = [])
   return r.rows as Record<string, unknown>[];
 }
 
-export function storedRank(doc: SearchDoc): StoredRank {
-  return { ...doc.rank, headings: doc.headings, surfaces: surfacesOf(doc) };
+/** What a document adds to the vocabularies (kept so a later change can take it back). */
+export function storedVocab(doc: SearchDoc): StoredVocab {
+  return { headings: doc.headings, surfaces: surfacesOf(doc) };
+}
+
+const RANK_FIELDS = ['title', 'titleExact', 'author', 'authorExact', 'subject', 'subjectExact'] as const;
+
+/** Ranking tokens as text: one line per field, tokens separated by spaces (parsed per candidate). */
+export function encodeRank(rank: DocRank): string {
+  return RANK_FIELDS.map((f) => rank[f].join(' ')).join('\n');
+}
+
+export function decodeRank(text: string): DocRank {
+  const lines = text.split('\n');
+  const field = (i: number) => (lines[i] ? lines[i]!.split(' ') : []);
+  return { title: field(0), titleExact: field(1), author: field(2), authorExact: field(3), subject: field(4), subjectExact: field(5) };
 }
 
 /** The columns of `search_docs` in insert order, and one document's values. */
-export const DOC_COLUMNS = ['id', 'seq', 'alive', 'title_key', 'sort_title', 'sort_author', 'year', 'holdings', 'created_at', 'facets', 'rank', 'display'] as const;
+export const DOC_COLUMNS = ['id', 'seq', 'alive', 'title_key', 'sort_title', 'sort_author', 'year', 'holdings', 'created_at', 'facets', 'rank', 'vocab', 'display'] as const;
+/** Where `vocab` sits in {@link docValues}. */
+export const VOCAB_AT = 11;
 
 export function docValues(doc: SearchDoc, seq: number): unknown[] {
   return [
@@ -37,7 +53,8 @@ export function docValues(doc: SearchDoc, seq: number): unknown[] {
     doc.holdings,
     doc.createdAt,
     JSON.stringify(doc.facets),
-    JSON.stringify(storedRank(doc)),
+    encodeRank(doc.rank),
+    JSON.stringify(storedVocab(doc)),
     JSON.stringify(doc.display),
   ];
 }
@@ -57,14 +74,15 @@ export function facetRowOf(r: Record<string, unknown>): FacetRow {
 export function searchRowOf(r: Record<string, unknown>): SearchRow {
   return {
     id: Number(r.id),
-    rank: JSON.parse(String(r.rank)),
     display: JSON.parse(String(r.display)),
     year: r.year === null || r.year === undefined ? null : Number(r.year),
     holdings: Number(r.holdings ?? 0),
     createdAt: String(r.created_at ?? ''),
-    sortTitle: String(r.sort_title ?? ''),
-    sortAuthor: String(r.sort_author ?? ''),
   };
+}
+
+export function rankRowOf(r: Record<string, unknown>): RankRow {
+  return { id: Number(r.id), rank: decodeRank(String(r.rank)), year: r.year === null || r.year === undefined ? null : Number(r.year), holdings: Number(r.holdings ?? 0) };
 }
 
 /** Per-key document count changes from replacing old documents by new ones. */
@@ -72,14 +90,14 @@ export class VocabularyDelta {
   readonly headings = new Map<string, { kind: string; heading: string; folded: string; delta: number }>();
   readonly terms = new Map<string, { surface: string; delta: number }>();
 
-  add(rank: Pick<StoredRank, 'headings' | 'surfaces'>, sign: 1 | -1): void {
-    for (const h of rank.headings) {
+  add(vocab: StoredVocab, sign: 1 | -1): void {
+    for (const h of vocab.headings) {
       const key = `${h.kind}\u0000${h.heading}`;
       const e = this.headings.get(key);
       if (e) e.delta += sign;
       else this.headings.set(key, { kind: h.kind, heading: h.heading, folded: headingKey(h.heading), delta: sign });
     }
-    for (const [token, surface] of rank.surfaces) {
+    for (const [token, surface] of vocab.surfaces) {
       const e = this.terms.get(token);
       if (e) e.delta += sign;
       else this.terms.set(token, { surface, delta: sign });

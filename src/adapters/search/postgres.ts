@@ -11,9 +11,9 @@
 import type { DocItem, SearchColumn, SearchDoc } from '../../domain/search/document.js';
 import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
+import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { foldToken, syllables } from '../../text/vi.js';
-import { DOC_COLUMNS, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, VOCAB_AT, rankRowOf, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 const PREFIX: Record<SearchColumn, string> = {
@@ -164,14 +164,14 @@ export class PostgresSearchIndex implements SearchIndex {
     // The row lock on the counter also orders commits: a later change number never commits first.
     const seq = Number((await run(this.#db, `update search_state set value = value + 1 where key = 'seq' returning value`))[0]!.value);
     const ids = [...docs.map((d) => d.id), ...gone];
-    const old = await run(this.#db, 'select id, rank from search_docs where alive = 1 and id = any($1::int[])', [ids]);
+    const old = await run(this.#db, 'select id, vocab from search_docs where alive = 1 and id = any($1::int[])', [ids]);
     const delta = new VocabularyDelta();
-    for (const r of old) delta.add(JSON.parse(String(r.rank)), -1);
+    for (const r of old) delta.add(JSON.parse(String(r.vocab)) as StoredVocab, -1);
     if (gone.length > 0) {
       await run(
         this.#db,
         `insert into search_docs (id, seq, alive) select unnest($1::int[]), $2, 0
-         on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, display = null, title_key = null, tsv = null`,
+         on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, vocab = null, display = null, title_key = null, tsv = null`,
         [gone, seq],
       );
     }
@@ -187,7 +187,7 @@ export class PostgresSearchIndex implements SearchIndex {
       const tuples: string[] = [];
       for (const d of part) {
         const values = docValues(d, seq);
-        if (delta) delta.add({ headings: d.headings, surfaces: JSON.parse(values[10] as string).surfaces }, 1);
+        if (delta) delta.add(JSON.parse(values[VOCAB_AT] as string) as StoredVocab, 1);
         const marks = [...values, tsvectorOf(d.columns)].map((v) => {
           params.push(v);
           return `$${params.length}`;
@@ -236,8 +236,21 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async rows(ids: readonly number[]): Promise<SearchRow[]> {
     if (ids.length === 0) return [];
-    const rows = await run(this.#db, 'select id, rank, display, year, holdings, created_at, sort_title, sort_author from search_docs where alive = 1 and id = any($1::int[])', [ids]);
+    const rows = await run(this.#db, 'select id, display, year, holdings, created_at from search_docs where alive = 1 and id = any($1::int[])', [ids]);
     return rows.map(searchRowOf);
+  }
+
+  async rankRows(ids: readonly number[]): Promise<RankRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await run(this.#db, 'select id, rank, year, holdings from search_docs where alive = 1 and id = any($1::int[])', [ids]);
+    return rows.map(rankRowOf);
+  }
+
+  async sortKeys(ids: readonly number[], by: 'title' | 'author'): Promise<{ id: number; key: string }[]> {
+    if (ids.length === 0) return [];
+    const col = by === 'title' ? 'sort_title' : 'sort_author';
+    const rows = await run(this.#db, `select id, ${col} as key from search_docs where alive = 1 and id = any($1::int[])`, [ids]);
+    return rows.map((r) => ({ id: Number(r.id), key: String(r.key) }));
   }
 
   async byTitleKey(key: string, limit: number): Promise<number[]> {

@@ -35,7 +35,7 @@ function allStatements(dialect: Dialect, suffix: string): string[] {
   const s = suffix;
   if (dialect === 'sqlite') {
     return [
-      `create table search_docs${s} (id integer primary key, seq integer not null, alive integer not null, title_key text, sort_title text, sort_author text, year integer, holdings integer not null default 0, created_at text, facets text, rank text, display text)`,
+      `create table search_docs${s} (id integer primary key, seq integer not null, alive integer not null, title_key text, sort_title text, sort_author text, year integer, holdings integer not null default 0, created_at text, facets text, rank text, vocab text, display text)`,
       `create index if not exists search_docs${s}_seq on search_docs${s} (seq)`,
       `create index if not exists search_docs${s}_title_key on search_docs${s} (title_key)`,
       `create index if not exists search_docs${s}_sort_title on search_docs${s} (sort_title, id)`,
@@ -50,7 +50,7 @@ function allStatements(dialect: Dialect, suffix: string): string[] {
     ];
   }
   return [
-    `create table search_docs${s} (id integer primary key, seq bigint not null, alive smallint not null, title_key text collate "C", sort_title text collate "C", sort_author text collate "C", year integer, holdings integer not null default 0, created_at text, facets text, rank text, display text, tsv tsvector)`,
+    `create table search_docs${s} (id integer primary key, seq bigint not null, alive smallint not null, title_key text collate "C", sort_title text collate "C", sort_author text collate "C", year integer, holdings integer not null default 0, created_at text, facets text, rank text, vocab text, display text, tsv tsvector)`,
     `create index if not exists search_docs${s}_seq on search_docs${s} (seq)`,
     `create index if not exists search_docs${s}_title_key on search_docs${s} (title_key)`,
     `create index if not exists search_docs${s}_sort_title on search_docs${s} (sort_title, id)`,

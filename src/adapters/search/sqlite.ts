@@ -8,9 +8,9 @@ import type SQLite from 'better-sqlite3';
 import type { DocItem, SearchDoc } from '../../domain/search/document.js';
 import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, SearchIndex, SearchRow, TermHit } from '../../app/ports.js';
+import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { syllables, foldToken } from '../../text/vi.js';
-import { DOC_COLUMNS, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, VOCAB_AT, rankRowOf, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 /** Documents written by a full rebuild all carry this change number (facet arrays reload them whole). */
@@ -118,8 +118,8 @@ export class SqliteSearchIndex implements SearchIndex {
     const out = new Map<number, string>();
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
-      const rows = await run(this.#db, `select id, rank from search_docs${suffix} where alive = 1 and id in (${part.map(() => '?').join(',')})`, part);
-      for (const r of rows) out.set(Number(r.id), String(r.rank));
+      const rows = await run(this.#db, `select id, vocab from search_docs${suffix} where alive = 1 and id in (${part.map(() => '?').join(',')})`, part);
+      for (const r of rows) out.set(Number(r.id), String(r.vocab));
     }
     return out;
   }
@@ -130,10 +130,10 @@ export class SqliteSearchIndex implements SearchIndex {
     const ids = [...docs.map((d) => d.id), ...gone];
     const old = await this.#oldRanks(ids);
     const delta = new VocabularyDelta();
-    for (const rank of old.values()) delta.add(JSON.parse(rank), -1);
+    for (const vocab of old.values()) delta.add(JSON.parse(vocab) as StoredVocab, -1);
     for (const id of ids) if (old.has(id)) await run(this.#db, 'delete from search_fts where rowid = ?', [id]);
     for (const id of gone) {
-      await run(this.#db, `insert into search_docs (id, seq, alive) values (?, ?, 0) on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, display = null, title_key = null`, [id, seq]);
+      await run(this.#db, `insert into search_docs (id, seq, alive) values (?, ?, 0) on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, vocab = null, display = null, title_key = null`, [id, seq]);
     }
     await this.#insertDocs(docs, seq, '', delta);
     await delta.apply(this.#db);
@@ -149,7 +149,7 @@ export class SqliteSearchIndex implements SearchIndex {
         const values = docValues(d, seq);
         params.push(...values);
         ftsParams.push(d.id, ...SEARCH_COLUMNS.map((c) => d.columns[c]));
-        if (delta) delta.add({ headings: d.headings, surfaces: JSON.parse(values[10] as string).surfaces }, 1);
+        if (delta) delta.add(JSON.parse(values[VOCAB_AT] as string) as StoredVocab, 1);
       }
       const tuple = `(?${', ?'.repeat(width - 1)})`;
       await run(this.#db, `insert or replace into search_docs${suffix} (${DOC_COLUMNS.join(', ')}) values ${part.map(() => tuple).join(',')}`, params);
@@ -196,9 +196,31 @@ export class SqliteSearchIndex implements SearchIndex {
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       const rows = this.#reader()
-        .prepare(`select id, rank, display, year, holdings, created_at, sort_title, sort_author from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`)
+        .prepare(`select id, display, year, holdings, created_at from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`)
         .all(...part) as Record<string, unknown>[];
       out.push(...rows.map(searchRowOf));
+    }
+    return out;
+  }
+
+  async rankRows(ids: readonly number[]): Promise<RankRow[]> {
+    const out: RankRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = this.#reader()
+        .prepare(`select id, rank, year, holdings from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`)
+        .all(...part) as Record<string, unknown>[];
+      for (const r of rows) out.push(rankRowOf(r));
+    }
+    return out;
+  }
+
+  async sortKeys(ids: readonly number[], by: 'title' | 'author'): Promise<{ id: number; key: string }[]> {
+    const col = by === 'title' ? 'sort_title' : 'sort_author';
+    const out: { id: number; key: string }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      out.push(...(this.#reader().prepare(`select id, ${col} as key from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`).all(...part) as { id: number; key: string }[]));
     }
     return out;
   }

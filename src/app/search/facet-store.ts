@@ -7,7 +7,7 @@
  */
 import type { DocFacets } from '../../domain/search/document.js';
 import type { FacetRow, SearchIndex } from '../ports.js';
-import { compareVi } from '../../text/fold.js';
+import { sortKey } from '../../text/vi.js';
 
 /** Facets whose values are strings (dictionary-coded here). */
 export const TEXT_FACETS = ['material', 'language', 'subject', 'author', 'collection', 'class'] as const;
@@ -50,6 +50,11 @@ export interface FacetCounts {
 class Dictionary {
   readonly ids = new Map<string, number>();
   readonly values: string[] = [];
+  readonly #keys: string[] = [];
+  /** The value's Vietnamese sort key, computed once. */
+  key(id: number): string {
+    return (this.#keys[id] ??= sortKey(this.values[id]!));
+  }
   id(v: string): number {
     let id = this.ids.get(v);
     if (id === undefined) {
@@ -392,8 +397,19 @@ export class FacetStore {
     };
     const named = (facet: TextFacet, m: Uint32Array) => {
       const values = d[facet].values;
-      const entries = nonZero(m).sort((a, b) => b[1] - a[1] || compareVi(values[a[0]]!, values[b[0]]!));
-      const top = opts.topN && (facet === 'subject' || facet === 'author') ? entries.slice(0, opts.topN) : entries;
+      // By count (numbers only: cheap over thousands of authors), then cut, then Vietnamese order
+      // among equal counts, including those tied with the last one kept.
+      const entries = nonZero(m).sort((a, b) => b[1] - a[1]);
+      let top = entries;
+      if (opts.topN && (facet === 'subject' || facet === 'author') && entries.length > opts.topN) {
+        const floor = entries[opts.topN - 1]![1];
+        let end = opts.topN;
+        while (end < entries.length && entries[end]![1] === floor) end++;
+        top = entries.slice(0, end);
+      }
+      const dict = d[facet];
+      top.sort((a, b) => b[1] - a[1] || (dict.key(a[0]) < dict.key(b[0]) ? -1 : dict.key(a[0]) > dict.key(b[0]) ? 1 : 0));
+      if (opts.topN && (facet === 'subject' || facet === 'author')) top = top.slice(0, opts.topN);
       return new Map(top.map(([k2, v]) => [values[k2]!, v]));
     };
     const decade = new Map<number, number>();

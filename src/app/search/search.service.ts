@@ -12,7 +12,7 @@ import { compileQuery, describeExpr, type MatchExpr, type QueryWord } from '../.
 import { scoreDoc } from '../../domain/search/rank.js';
 import { foldToken, editDistance, hasMarks, syllables } from '../../text/vi.js';
 import type { DocDisplay, SearchColumn } from '../../domain/search/document.js';
-import type { HeadingHit, PageHit, SearchIndex, SearchRow } from '../ports.js';
+import type { HeadingHit, PageHit, SearchIndex } from '../ports.js';
 import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.js';
 
 export const SORTS = ['relevance', 'newest', 'oldest', 'title', 'author'] as const;
@@ -65,8 +65,8 @@ export interface SearchResponse {
 const MAX_PAGE_SIZE = 100;
 const MAX_PAGE = 500;
 /** Rank every hit when there are at most this many; otherwise rank a candidate set. */
-const RANK_ALL = 1500;
-const TIER = 300;
+const RANK_ALL = 500;
+const TIER = 150;
 
 export class SearchService {
   readonly #index: SearchIndex;
@@ -203,7 +203,7 @@ export class SearchService {
       for (let i = ids.length - 1, n = 0; i >= 0 && n < TIER; i--, n++) pool.add(ids[i]!);
       candidates = [...pool];
     }
-    const rows = await this.#index.rows(candidates);
+    const rows = await this.#index.rankRows(candidates);
     const scored = rows.map((r) => ({ r, s: fullTextOnly.has(r.id) ? 0 : scoreDoc(words, r.rank, { wholeTitle: whole.has(r.id) }) }));
     scored.sort((a, b) => b.s - a.s || b.r.holdings - a.r.holdings || (b.r.year ?? 0) - (a.r.year ?? 0) || b.r.id - a.r.id);
     return { order: scored.map((x) => x.r.id), scores: new Map(scored.map((x) => [x.r.id, x.s])) };
@@ -237,9 +237,8 @@ export class SearchService {
   async #bySortKey(ids: Uint32Array, sort: 'title' | 'author', offset: number, size: number): Promise<number[]> {
     const need = offset + size;
     if (ids.length <= 5000) {
-      const rows = await this.#index.rows([...ids]);
-      const key = (r: SearchRow) => (sort === 'title' ? r.sortTitle : r.sortAuthor);
-      rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
+      const rows = await this.#index.sortKeys([...ids], sort);
+      rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id));
       return rows.slice(offset, need).map((r) => r.id);
     }
     // Many hits: walk the sort index and keep the hits, until the page is full.
