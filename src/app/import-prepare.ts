@@ -7,7 +7,7 @@
 import type { MarcResult } from '../codecs/marc/errors.js';
 import type { RecordIdentifier } from '../domain/catalog/identity.js';
 import { extractItems, validateItem, type CheckedItem } from '../domain/catalog/items.js';
-import type { CallNumber } from '../domain/catalog/derive.js';
+import type { CallNumber, DerivedRecord } from '../domain/catalog/derive.js';
 import { prepareRecord } from './catalog-record.js';
 import type { ImportResult, RecordContent } from './ports.js';
 
@@ -29,6 +29,8 @@ export type Incoming =
       content: RecordContent;
       identifiers: RecordIdentifier[];
       callNumber: CallNumber | null;
+      /** The derived description, so the search index need not derive it again. */
+      derived: DerivedRecord;
       items: CheckedItem[];
       problems: ImportProblem[];
     };
@@ -48,5 +50,5 @@ export function prepareIncoming(seq: number, result: MarcResult, ctx: PrepareCon
     if (v.ok) items.push(v.value);
     else for (const prob of v.problems) problems.push({ code: `item.${prob.code}`, severity: 'warning', params: { ...(prob.params as Record<string, unknown>), barcode: input.barcode, field: prob.field } });
   }
-  return { seq, ok: true, content: p.content, identifiers: p.identifiers, callNumber: p.derived.callNumber ?? null, items, problems };
+  return { seq, ok: true, content: p.content, identifiers: p.identifiers, callNumber: p.derived.callNumber ?? null, derived: p.derived, items, problems };
 }

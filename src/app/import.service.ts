@@ -444,6 +444,8 @@ export class ImportService {
       creates.map((p) => p.create!),
       iso,
     );
+    // The search index builds these records' documents before commit: from what we derived already.
+    for (const p of creates) tx.search.hint(p.create!.id!, { derived: p.prepared!.derived, createdAt: iso });
     const identifierRows: IdentifierHit[] = [];
     for (const p of creates) for (const id of this.#withOwn(p.identifiers, p.create!.id!)) identifierRows.push({ ...id, recordId: p.create!.id! });
     for (const p of planned) {

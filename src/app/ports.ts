@@ -8,6 +8,7 @@ import type { SettingValue } from '../domain/org/settings.js';
 import type { EffectiveGrant, Permission, Scope, UnitPlace } from '../domain/access/permissions.js';
 import type { UnitTypeCode } from '../domain/org/unit-types.js';
 import type { DocFacets, DocItem, SearchDoc } from '../domain/search/document.js';
+import type { DerivedRecord } from '../domain/catalog/derive.js';
 import type { MatchExpr } from '../domain/search/compile.js';
 
 export interface Clock {
@@ -479,6 +480,12 @@ export interface Store extends Repos {
 
 // ---------------------------------------------------------------- search
 
+/** What the indexer may use instead of reading a record it was just given. */
+export interface IndexHint {
+  derived: DerivedRecord;
+  createdAt: string;
+}
+
 /** Documents as one engine stores them: rows of the document table and of its text index. */
 export interface EngineRows {
   docs: unknown[][];
@@ -569,6 +576,10 @@ export interface SearchIndex {
   markDirty(recordIds: Iterable<number>): void;
   /** Takes (and clears) the dirty set. */
   takeDirty(): number[];
+  /** A new live record's derived description, so the indexer need not read and derive it again. */
+  hint(recordId: number, h: IndexHint): void;
+  /** Takes (and clears) the hints. */
+  takeHints(): Map<number, IndexHint>;
   /** Items of these live records with their units' tree paths, for building documents. */
   docItems(recordIds: readonly number[]): Promise<Map<number, DocItem[]>>;
   /** Record ids with a copy owned or located at or below a tree path. */

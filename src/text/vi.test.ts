@@ -235,6 +235,8 @@ describe('hasMarks', () => {
     [NFD('viện'), true],
     ['thu', false],
     ['Kien', false],
+    // ß, æ and œ fold to two letters but are letters, not marks
+    ['straße', false],
     ['ky', false],
     ['y', false],
     ['2019', false],
@@ -295,9 +297,12 @@ describe('sortKey', () => {
     expect(sortKey('Nguyễn '.repeat(1000))).toHaveLength(SORT_KEY_MAX);
   });
 
-  // Agreement measured with Node 20: 0 of 39,999 neighbours out of order and 200,000 of 200,000 random
-  // pairs agreeing on 40,000 generated titles (seeds 1, 2, 3 and 42); 300,000 of 300,000 random pairs
-  // agreeing on 20,000 strings of random characters (Vietnamese, marks, ß æ ø, CJK, Cyrillic, symbols).
+  // Agreement measured with Node 20 (ICU in Node's Intl): on 40,000 generated titles, for each of the seeds
+  // 1, 2, 3 and 42, 0 of 39,999 neighbours out of order and 200,000 of 200,000 random pairs ordered alike;
+  // with seed 42, 6,208 neighbours share a key and the collator returns 0 for every one of them, and no
+  // neighbours with different keys are equal to the collator (key equality = collator equality).
+  // On 20,000 strings of random characters (Vietnamese letters, loose marks, ß æ ø ł, CJK, Cyrillic,
+  // symbols, soft hyphens, tabs): 300,000 of 300,000 random pairs ordered alike.
   it('sorts 40,000 generated titles exactly as Intl.Collator("vi", { numeric: true }) does', () => {
     const titles = generateTitles(40_000, 42);
     const keyed = titles.map((t) => ({ t, k: sortKey(t) }));

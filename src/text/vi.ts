@@ -769,8 +769,8 @@ function canonicalSyllable(s: string, from: number, to: number): string | null {
 
 const MAY_CHANGE_ASCII = /[yY]/;
 /** NFC text with each syllable's tone in one placement and i/y canonical: `canonicalSpelling('hòa') === canonicalSpelling('hoà')`. */
-export function canonicalSpelling(text: string): string {
-  let s = text;
+export function canonicalSpelling(word: string): string {
+  let s = word;
   if (NON_ASCII.test(s)) s = nfc(s);
   else if (!MAY_CHANGE_ASCII.test(s)) return s;
   const n = s.length;

@@ -11,7 +11,7 @@
 import type { DocItem, SearchColumn, SearchDoc } from '../../domain/search/document.js';
 import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
+import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { foldToken, syllables } from '../../text/vi.js';
 import { DOC_COLUMNS, VOCAB_AT, rankRowOf, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
@@ -116,6 +116,7 @@ export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres' as const;
   readonly #db: Db;
   #dirty = new Set<number>();
+  #hints = new Map<number, IndexHint>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -128,6 +129,16 @@ export class PostgresSearchIndex implements SearchIndex {
   takeDirty(): number[] {
     const out = [...this.#dirty];
     this.#dirty.clear();
+    return out;
+  }
+
+  hint(recordId: number, h: IndexHint): void {
+    this.#hints.set(recordId, h);
+  }
+
+  takeHints(): Map<number, IndexHint> {
+    const out = this.#hints;
+    this.#hints = new Map();
     return out;
   }
 

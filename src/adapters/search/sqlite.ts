@@ -8,7 +8,7 @@ import type SQLite from 'better-sqlite3';
 import type { DocItem, SearchDoc } from '../../domain/search/document.js';
 import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
+import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { syllables, foldToken } from '../../text/vi.js';
 import { DOC_COLUMNS, VOCAB_AT, rankRowOf, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
@@ -53,6 +53,7 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly #db: Db;
   readonly #reader: () => SQLite.Database;
   #dirty = new Set<number>();
+  #hints = new Map<number, IndexHint>();
   readonly #stmts = new Map<string, SQLite.Statement>();
 
   constructor(db: Db, reader: () => SQLite.Database) {
@@ -76,6 +77,16 @@ export class SqliteSearchIndex implements SearchIndex {
   takeDirty(): number[] {
     const out = [...this.#dirty];
     this.#dirty.clear();
+    return out;
+  }
+
+  hint(recordId: number, h: IndexHint): void {
+    this.#hints.set(recordId, h);
+  }
+
+  takeHints(): Map<number, IndexHint> {
+    const out = this.#hints;
+    this.#hints = new Map();
     return out;
   }
 

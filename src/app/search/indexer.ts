@@ -3,7 +3,7 @@
  * touches; before the transaction commits, `flush` rebuilds those records' documents in the same
  * transaction, so a change is searchable the moment it commits and never before.
  */
-import type { Repos, StoredRecord } from '../ports.js';
+import type { IndexHint, Repos, StoredRecord } from '../ports.js';
 import { parseStoredDerived } from '../catalog-record.js';
 import { buildSearchDoc, type DocItem, type SearchDoc } from '../../domain/search/document.js';
 
@@ -25,18 +25,29 @@ export function documentsOf(records: readonly StoredRecord[], items: Map<number,
 
 export class SearchIndexer {
   /** Rebuilds the documents of these records in the caller's transaction. */
-  async refresh(tx: Repos, recordIds: readonly number[]): Promise<void> {
+  async refresh(tx: Repos, recordIds: readonly number[], hints: Map<number, IndexHint> = new Map()): Promise<void> {
     const ids = [...new Set(recordIds)];
     for (let i = 0; i < ids.length; i += 1000) {
       const part = ids.slice(i, i + 1000);
-      const [records, items] = await Promise.all([tx.catalog.getRecords(part), tx.search.docItems(part)]);
-      const { docs, gone } = documentsOf(records, items, part);
+      const unhinted = part.filter((id) => !hints.has(id));
+      const [records, items] = await Promise.all([tx.catalog.getRecords(unhinted), tx.search.docItems(part)]);
+      const { docs, gone } = documentsOf(records, items, unhinted);
+      for (const id of part) {
+        const h = hints.get(id);
+        if (h) docs.push(buildSearchDoc({ id, derived: h.derived, createdAt: h.createdAt, items: items.get(id) ?? [] }));
+      }
       await tx.search.write(docs, gone);
     }
   }
 
   /** Rebuilds the documents of every record the transaction marked. */
   async flush(tx: Repos): Promise<void> {
-    for (let dirty = tx.search.takeDirty(); dirty.length > 0; dirty = tx.search.takeDirty()) await this.refresh(tx, dirty);
+    // Hints hold for this transaction's first round only: a later change to the same record in
+    // the same transaction is read back.
+    let hints = tx.search.takeHints();
+    for (let dirty = tx.search.takeDirty(); dirty.length > 0; dirty = tx.search.takeDirty()) {
+      await this.refresh(tx, dirty, hints);
+      hints = new Map();
+    }
   }
 }

@@ -31,6 +31,8 @@ export interface SearchRequest {
   facets?: boolean;
   /** Look inside digitised documents' page text too (results after catalogue matches). */
   fullText?: boolean;
+  /** The reader's unit: each result then says whether a copy is on the shelf at or below it. */
+  here?: number | null;
 }
 
 /** A piece of text, marked when it matched the query. */
@@ -43,6 +45,10 @@ export interface SearchResult {
   id: number;
   display: DocDisplay;
   holdings: number;
+  /** A copy is on the shelf somewhere now. */
+  available: boolean;
+  /** A copy is on the shelf at or below `here`; null without it. */
+  availableHere: boolean | null;
   score: number | null;
   /** The title cut into matched and unmatched pieces. */
   title: Segment[];
@@ -150,6 +156,9 @@ export class SearchService {
         pagesOf.set(p.docId, list);
       }
     }
+    const pageArray = Uint32Array.from(pageIds);
+    const onShelf = new Set(this.#facets.filterAndCount(pageArray, { available: 'anywhere' }, { counts: false }).ids);
+    const onShelfHere = req.here ? new Set(this.#facets.filterAndCount(pageArray, { available: req.here }, { counts: false }).ids) : null;
     const results: SearchResult[] = [];
     for (const id of pageIds) {
       const r = rows.get(id);
@@ -158,8 +167,10 @@ export class SearchService {
         id,
         display: r.display,
         holdings: r.holdings,
+        available: onShelf.has(id),
+        availableHere: onShelfHere ? onShelfHere.has(id) : null,
         score: scores.get(id) ?? null,
-        title: highlight(r.display.title, compiled.words),
+        title: highlight(r.display.title, compiled.words.filter((w) => w.field === null || w.field === 'title')),
         fullTextOnly: fullTextOnly.has(id),
         pages: (pagesOf.get(id) ?? []).map((p) => ({ pageNo: p.pageNo, label: p.label, snippet: snippet(p.body, compiled.words) })),
       });
@@ -168,12 +179,14 @@ export class SearchService {
     let didYouMean: SearchResponse['didYouMean'] = null;
     if (total < 3 && compiled.words.length > 0 && parsed.positive) didYouMean = await this.#didYouMean(compiled.words, req, total);
 
+    const browsing = (req.q ?? '').trim() === '';
     return {
       total,
       page,
       pageSize,
-      sort,
-      query: { text: req.q ?? '', parsed: describeExpr(compiled.expr), problems: parsed.problems },
+      // With no words to rank by, "relevance" lists the newest first: say so.
+      sort: sort === 'relevance' && compiled.words.length === 0 ? 'newest' : sort,
+      query: { text: req.q ?? '', parsed: describeExpr(compiled.expr), problems: browsing ? parsed.problems.filter((p) => p.code !== 'query.empty') : parsed.problems },
       results,
       facets: counts,
       didYouMean,
@@ -275,8 +288,11 @@ export class SearchService {
       } else replaced.push(t);
     }
     if (!changed) return null;
-    const surfaces = await this.#surfaces(replaced);
-    const text = replaced.map((t) => surfaces.get(t) ?? t).join(' ');
+    // Words left as they were keep the reader's spelling; replaced ones take the catalogue's.
+    const typed = new Map<string, string>();
+    for (const s of syllables(req.q ?? '')) if (!typed.has(foldToken(s))) typed.set(foldToken(s), s);
+    const surfaces = await this.#surfaces(replaced.filter((t, i) => t !== tokens[i]));
+    const text = replaced.map((t, i) => (t === tokens[i] ? (typed.get(t) ?? t) : (surfaces.get(t) ?? t))).join(' ');
     const probe = await this.search({ ...req, q: text, page: 1, pageSize: 1, facets: false, fullText: false });
     return probe.total > total ? { text, hits: probe.total } : null;
   }

@@ -24,8 +24,11 @@ describeEachDialect('JSON API', (dialect) => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/units', '/units/{code}', '/units/{code}/events', '/me', '/audit']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/units', '/units/{code}', '/units/{code}/events', '/me', '/audit', '/search', '/search/suggest']));
     expect(doc.paths['/units'].post.requestBody).toBeDefined();
+    // Public routes say so: no security requirement.
+    expect(doc.paths['/search'].get.security).toEqual([]);
+    expect(doc.paths['/search'].get.responses['200'].content['application/json'].schema.properties.facets).toBeDefined();
   });
 
   it('lists the tree publicly, and as of a date', async () => {

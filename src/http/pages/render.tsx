@@ -118,6 +118,7 @@ export function Layout({ ctx, title, staff, flash, description, children }: Layo
         <meta name="description" content={description ?? t('app.tagline')} />
         <meta name="theme-color" content="#0b6e4f" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
+        <link rel="stylesheet" href={assetUrl('search.css')} />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
       </head>
       <body class={staff ? 'is-staff' : undefined}>
@@ -130,6 +131,15 @@ export function Layout({ ctx, title, staff, flash, description, children }: Layo
               <img src={assetUrl('favicon.svg')} alt="" width={28} height={28} />
               <span>{t('app.name')}</span>
             </a>
+            {ctx.path === '/search' ? null : (
+              <form method="get" action="/search" class="site-search" role="search">
+                <label for="site-q" class="visually-hidden">
+                  {t('search.header.label')}
+                </label>
+                <input type="search" id="site-q" name="q" maxLength={500} placeholder={t('search.header.placeholder')} />
+                <button type="submit">{t('search.box.submit')}</button>
+              </form>
+            )}
             <nav class="site-nav" aria-label={t('nav.menu')}>
               <a href="/#libraries">{t('nav.libraries')}</a>
               {ctx.user ? (

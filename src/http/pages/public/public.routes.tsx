@@ -13,6 +13,7 @@ import { compareVi } from '../../../text/fold.js';
 import { isLocale, type MessageKey } from '../../../i18n/i18n.js';
 import { Layout, flashFromQuery, formatDate, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
 import { HistoryList, UnitTree } from '../shared.js';
+import { searchPages } from './search.pages.js';
 
 interface TreeUnit {
   id: number;
@@ -28,6 +29,7 @@ const byName = (ctx: PageCtx) => (a: TreeUnit, b: TreeUnit) => compareVi(unitNam
 
 export async function publicPageRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const { org, staff } = opts.services;
+  await app.register(searchPages, opts);
 
   app.get('/', { schema: { hide: true, querystring: Type.Object({ asOf: Type.Optional(Type.String({ maxLength: 20 })), ok: Type.Optional(Type.String({ maxLength: 100 })) }) } }, async (req, reply) => {
     const ctx = pageCtx(req);

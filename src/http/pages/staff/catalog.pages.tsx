@@ -756,7 +756,7 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
     const { t } = ctx;
     const q = String((req.query as { q?: unknown }).q ?? '')
       .trim()
-      .slice(0, 100);
+      .slice(0, 500);
     let hits: LookupHit[] | undefined;
     if (q !== '') {
       hits = [];
@@ -784,7 +784,9 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
       }
       if (hits.length === 1) return go(reply, recordHref(hits[0]!.recordId));
     }
-    const [count, newest, units] = await Promise.all([catalog.count(), catalog.list({ newestFirst: true, limit: 20 }), org.list()]);
+    // Words go to the catalogue search; without a query the newest records are listed instead.
+    const found = q !== '' ? await opts.services.search.search({ q, pageSize: 50, facets: false }) : undefined;
+    const [count, newest, units] = await Promise.all([catalog.count(), found ? [] : catalog.list({ newestFirst: true, limit: 20 }), org.list()]);
     const byId = new Map(units.map((u) => [u.id, u]));
     const canCreate = allowsAnywhere(ctx.actor.grants, 'catalog.record.create');
     return sendPage(
@@ -798,10 +800,10 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
         </ul>
         <form method="get" action="/staff/catalogue" class="filters lookup" role="search">
           <div class="field">
-            <label for="q">{t('staff.catalog.lookup.label')}</label>
-            <input type="search" id="q" name="q" value={q} maxLength={100} aria-describedby="q-help" autoComplete="off" />
+            <label for="q">{t('search.staff.label')}</label>
+            <input type="search" id="q" name="q" value={q} maxLength={500} aria-describedby="q-help" autoComplete="off" />
             <span class="help" id="q-help">
-              {t('staff.catalog.lookup.help')}
+              {t('search.staff.help')}
             </span>
           </div>
           <div class="actions">
@@ -810,19 +812,54 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
             </button>
           </div>
         </form>
-        {hits ? (
+        {hits && hits.length > 0 ? (
           <Section title={t('staff.catalog.lookup.results', { q })} id="lookup-heading">
-            {hits.length === 0 ? (
-              <p class="muted">{t('staff.catalog.lookup.none')}</p>
+            <ul>
+              {hits.map((h) => (
+                <li>
+                  <a href={recordHref(h.recordId)}>{recordLabel({ id: h.recordId, title: h.title })}</a> <span class="muted small">{h.how}</span>
+                </li>
+              ))}
+            </ul>
+          </Section>
+        ) : null}
+        {found ? (
+          <Section title={t('search.staff.results', { q, count: found.total })} id="search-heading">
+            {found.total === 0 ? (
+              <p class="muted">{hits?.length ? t('search.none') : t('search.staff.none', { q })}</p>
             ) : (
-              <ul>
-                {hits.map((h) => (
-                  <li>
-                    <a href={recordHref(h.recordId)}>{recordLabel({ id: h.recordId, title: h.title })}</a> <span class="muted small">{h.how}</span>
-                  </li>
-                ))}
-              </ul>
+              <div class="table-wrap">
+                <table class="list stack search-hits">
+                  <thead>
+                    <tr>
+                      <th>{t('staff.catalog.f.recordNumber')}</th>
+                      <th>{t('staff.catalog.f.title')}</th>
+                      <th>{t('staff.catalog.f.authors')}</th>
+                      <th>{t('staff.catalog.f.year')}</th>
+                      <th>{t('search.staff.holdings')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {found.results.map((r) => (
+                      <tr>
+                        <td data-label={t('staff.catalog.f.recordNumber')}>{`#${r.id}`}</td>
+                        <td data-label={t('staff.catalog.f.title')} class="title">
+                          <a href={recordHref(r.id)}>{r.title.map((seg) => (seg.hit ? <mark>{seg.text}</mark> : seg.text))}</a>
+                        </td>
+                        <td data-label={t('staff.catalog.f.authors')}>{r.display.authors[0] ?? ''}</td>
+                        <td data-label={t('staff.catalog.f.year')}>{r.display.year ?? ''}</td>
+                        <td data-label={t('search.staff.holdings')}>{r.holdings}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
+            {found.total > found.results.length ? (
+              <p>
+                <a href={`/search?${new URLSearchParams({ q }).toString()}`}>{t('search.staff.more')}</a>
+              </p>
+            ) : null}
           </Section>
         ) : null}
         {canCreate ? (
@@ -835,8 +872,8 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
             </a>
           </p>
         ) : null}
-        <h2>{t('staff.catalog.newest')}</h2>
-        {newest.length === 0 ? (
+        {found ? null : <h2>{t('staff.catalog.newest')}</h2>}
+        {found ? null : newest.length === 0 ? (
           <p class="muted">{t('staff.catalog.empty')}</p>
         ) : (
           <div class="table-wrap">

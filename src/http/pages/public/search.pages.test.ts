@@ -1,0 +1,177 @@
+/**
+ * The reader's search pages through `app.inject`, as a browser without JavaScript sees them:
+ * the GET form, facets as form fields and links, paging, lenient parameters, the record page,
+ * the help page, the header's search box and the staff catalogue's search.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../../../../test/dialects.js';
+import { PASSWORD } from '../../../../test/factories.js';
+import { get, httpEnv, login, type HttpEnv } from '../../../../test/http.js';
+import { systemActor } from '../../../app/actor.js';
+import type { MarcRecord } from '../../../codecs/marc/record.js';
+
+const sys = systemActor('test');
+
+function marc(title: string, author: string, year: number, lang = 'vie', subject?: string): MarcRecord {
+  return {
+    leader: '00000nam a2200000 i 4500',
+    fields: [
+      { tag: '008', value: `250101s${year}    vm            000 0 ${lang} d` },
+      { tag: '100', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: author }] },
+      { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: title }] },
+      { tag: '264', ind1: ' ', ind2: '1', subfields: [{ code: 'a', value: 'Hà Nội' }, { code: 'b', value: 'Nxb. Kim Đồng' }, { code: 'c', value: String(year) }] },
+      ...(subject ? [{ tag: '650', ind1: ' ', ind2: '7', subfields: [{ code: 'a', value: subject }] }] : []),
+    ],
+  };
+}
+
+describeEachDialect('search pages', (dialect) => {
+  let env: HttpEnv;
+  let kieu: number;
+  let gone: number;
+
+  beforeAll(async () => {
+    env = await httpEnv(dialect);
+    const { catalog } = env.container.services;
+    const t = env.tree;
+    const add = async (m: MarcRecord, copies: Array<[typeof t.prov, string]>) => {
+      const { record } = await catalog.create(sys, { marc: m, unitId: t.prov.id, allowDuplicate: true });
+      for (const [u, status] of copies) await catalog.addItem(sys, record.id, { barcode: `PG${record.id}X${u.id}${status.length}`, ownerUnitCode: u.code, status: status as never, unitId: u.id, publicNote: 'Đọc tại chỗ' });
+      return record.id;
+    };
+    kieu = await add(marc('Truyện Kiều', 'Nguyễn Du', 2015, 'vie', 'Văn học Việt Nam'), [
+      [t.prov, 'available'],
+      [t.communeA1, 'on-loan'],
+    ]);
+    for (let i = 1; i <= 25; i++) await add(marc(`Truyện ngắn tuyển chọn tập ${i}`, 'Nhiều tác giả', 1990 + i, i % 5 === 0 ? 'eng' : 'vie'), [[t.distB, 'available']]);
+    gone = await add(marc('Sách đã xoá', 'Ai đó', 2000), []);
+    await catalog.delete(sys, gone);
+  }, 120_000);
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  const page = async (url: string, headers: Record<string, string> = {}) => env.app.inject({ url, headers });
+
+  it('searches with a plain GET form and shows results, facets and paging without JavaScript', async () => {
+    const res = await page('/search?q=truyen');
+    expect(res.statusCode).toBe(200);
+    const html = res.body;
+    expect(html).toContain('<form method="get" action="/search" class="search-form" role="search">');
+    expect(html).toContain('value="truyen"');
+    expect(html).toContain('Tìm thấy 26 tài liệu');
+    expect(html).toContain(`<a href="/record/${kieu}"><mark>Truyện</mark> Kiều</a>`);
+    // Facets are a GET form with checkboxes; decades are links.
+    expect(html).toContain('<form method="get" action="/search" class="facet-form">');
+    expect(html).toMatch(/<input type="checkbox" name="language" value="eng"\/><span class="facet-label">Tiếng Anh<\/span><span class="facet-count">5<\/span>/);
+    expect(html).toContain('name="libraryFilter" value="DIST-B"');
+    expect(html).toContain('href="/search?q=truyen&amp;yearFrom=2010&amp;yearTo=2019"');
+    // Paging keeps the query.
+    expect(html).toContain('href="/search?q=truyen&amp;page=2"');
+    expect(html).toContain('search-suggest');
+    // The search page has its own box: the header's is left out there.
+    expect(html).not.toContain('id="site-q"');
+
+    const filtered = (await page('/search?q=truyen&language=eng&language=vie&libraryFilter=DIST-B&sort=newest&page=2&pageSize=5')).body;
+    expect(filtered).toContain('Tìm thấy 25 tài liệu');
+    expect(filtered).toContain('aria-current="page" class="current">2</span>');
+    expect(filtered).toMatch(/name="language" value="eng" checked/);
+    expect(filtered).toContain('<option value="newest" selected>');
+    // Each filter in use is a link that removes it, keeping the rest.
+    expect(filtered).toContain('href="/search?q=truyen&amp;libraryFilter=DIST-B&amp;language=vie&amp;sort=newest&amp;pageSize=5" aria-label="Bỏ bộ lọc: Tiếng Anh"');
+  });
+
+  it('is lenient with what it is given, and polite about the query', async () => {
+    for (const qs of ['?page=abc', '?page=-1', '?page=99999', '?sort=bogus', '?pageSize=0', '?yearFrom=x', `?q=${'x'.repeat(10_000)}`, '?q=%00%01%02', '?q=((((', '?q=%22unbalanced', '?q[a]=1', '?material=&language=']) {
+      const res = await page(`/search${qs}`);
+      expect(res.statusCode, qs).toBe(200);
+    }
+    const quote = (await page(`/search?q=${encodeURIComponent('"truyen kieu')}`)).body;
+    expect(quote).toContain('Thiếu dấu ngoặc kép đóng: cụm từ được coi là kết thúc ở cuối câu.');
+    expect(quote).toContain('<mark>Truyện</mark> <mark>Kiều</mark>');
+    // An empty query shows the whole catalogue, without complaining about it.
+    const all = (await page('/search')).body;
+    expect(all).toContain('Toàn bộ mục lục: 26 tài liệu');
+    expect(all).not.toContain('Không có từ nào để tìm');
+    // An unknown library is a clear message, not an empty result.
+    const unknown = await page('/search?q=truyen&library=NOWHERE');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('library: không có thư viện nào mang mã “NOWHERE”.');
+    const en = await page('/search?q=zzzqqq', { 'accept-language': 'en' });
+    expect(en.body).toContain('No documents found.');
+    expect(en.body).toContain('How to search');
+  });
+
+  it('offers a spelling, scopes and availability', async () => {
+    const dym = (await page(`/search?q=${encodeURIComponent('truyện kiue')}`)).body;
+    expect(dym).toContain('Có phải bạn muốn tìm <a href="/search?q=truy%E1%BB%87n+ki%E1%BB%81u"><strong>truyện kiều</strong></a>?');
+    const near = (await page('/search?q=kieu&near=COMM-A1')).body;
+    expect(near).toContain('Tìm thấy 0 tài liệu'); // its copy there is on loan
+    expect(near).toContain('Có trên giá gần tôi: Thư viện COMM-A1');
+    const scoped = (await page('/search?q=kieu&library=PROV')).body;
+    expect(scoped).toContain('Có trên giá tại Thư viện PROV');
+    expect(scoped).toContain('Chỉ trong Thư viện PROV');
+  });
+
+  it('shows the pages of a digitised document where the words were found', async () => {
+    await env.container.store.transaction((tx) => tx.search.setPages(kieu, [{ pageNo: 12, label: 'xii', text: 'Trăm năm trong cõi người ta, chữ tài chữ mệnh khéo là ghét nhau.' }]));
+    const html = (await page('/search?q=chu+tai+chu+menh')).body;
+    expect(html).toContain('Tìm thấy trong toàn văn');
+    expect(html).toContain('<span class="page-no">Trang xii</span> Trăm năm trong cõi người ta, <mark>chữ</mark> <mark>tài</mark> <mark>chữ</mark> <mark>mệnh</mark> khéo là ghét nhau.');
+  });
+
+  it('shows a public record page with holdings by library', async () => {
+    const res = await page(`/record/${kieu}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1 class="record-title">Truyện Kiều');
+    expect(res.body).toContain('2 bản tại 2 thư viện; 1 bản đang có trên giá.');
+    expect(res.body).toContain('Thư viện PROV');
+    expect(res.body).toContain('1/1 bản có trên giá');
+    expect(res.body).toContain('0/1 bản có trên giá');
+    expect(res.body).toContain('Đang cho mượn');
+    expect(res.body).toContain('Đọc tại chỗ');
+    expect(res.body).toContain('href="/search?q=author%3A%22Nguy%E1%BB%85n+Du%22"');
+    expect(res.body).not.toContain('Mở trong khu biên mục');
+    expect((await page('/record/999999')).statusCode).toBe(404);
+    expect((await page('/record/abc')).statusCode).toBe(404);
+    expect((await page('/record/0')).statusCode).toBe(404);
+    expect((await page(`/record/${'9'.repeat(30)}`)).statusCode).toBe(404);
+    const deleted = await page(`/record/${gone}`);
+    expect(deleted.statusCode).toBe(410);
+    expect(deleted.body).toContain('đã bị xoá');
+  });
+
+  it('explains the query language in both languages', async () => {
+    const vi = await page('/search/help');
+    expect(vi.statusCode).toBe(200);
+    expect(vi.body).toContain('Cách tìm tài liệu');
+    expect(vi.body).toContain('tacgia:&quot;nguyễn du&quot;');
+    const en = await page('/search/help', { 'accept-language': 'en' });
+    expect(en.body).toContain('How to search');
+    expect(en.body).toContain('A star at the end of a word');
+  });
+
+  it('puts a search box in the header of other pages', async () => {
+    const home = (await page('/')).body;
+    expect(home).toContain('<form method="get" action="/search" class="site-search" role="search">');
+    expect(home).toContain('id="site-q" name="q"');
+  });
+
+  it('searches from the staff catalogue page, keeping the newest list when there is no query', async () => {
+    const { jar } = await login(env.app, 'commlib', PASSWORD);
+    const landing = (await get(env.app, jar, '/staff/catalogue')).body;
+    expect(landing).toContain('Biểu ghi mới nhất');
+    expect(landing).toContain('class="list stack records"');
+    const found = await get(env.app, jar, '/staff/catalogue?q=truyen+kieu');
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain('Kết quả tìm “truyen kieu”: 1 biểu ghi');
+    expect(found.body).toContain(`<a href="/staff/catalogue/records/${kieu}"><mark>Truyện</mark> <mark>Kiều</mark></a>`);
+    expect(found.body).not.toContain('Biểu ghi mới nhất');
+    const many = (await get(env.app, jar, '/staff/catalogue?q=truyen')).body;
+    expect(many).toContain('Kết quả tìm “truyen”: 26 biểu ghi');
+    const none = (await get(env.app, jar, '/staff/catalogue?q=khong+co+dau')).body;
+    expect(none).toContain('Không tìm thấy biểu ghi nào cho “khong co dau”.');
+    // Signed in, the public record page links to the staff one.
+    expect((await get(env.app, jar, `/record/${kieu}`)).body).toContain(`href="/staff/catalogue/records/${kieu}"`);
+  });
+});

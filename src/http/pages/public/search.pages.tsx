@@ -1,0 +1,955 @@
+/**
+ * The reader's search: `/search` (box, results, facets, paging), `/search/help` (the query
+ * language) and `/record/:id` (a record's public page with its holdings by library).
+ *
+ * Everything works without JavaScript: the search box and the facets are plain GET forms, and
+ * each facet value, sort and page is a link or a form field. Two small scripts improve it when
+ * they run: `search-suggest.js` (autocomplete from `/api/v1/search/suggest`) and
+ * `search-facets.js` (a ticked facet or a new sort order applies at once).
+ *
+ * The results are the API's presentation model (`runSearch` in `api/search.api.ts`), so the page
+ * and `/api/v1/search` never disagree. Unlike the API, the page is lenient with its parameters:
+ * a bad page number or sort order falls back to the default instead of failing.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { Services } from '../../../main/container.js';
+import { AppError } from '../../../domain/errors.js';
+import type { OrgUnit } from '../../../domain/org/unit.js';
+import type { StoredItem } from '../../../app/ports.js';
+import { SORTS, type SearchSort } from '../../../app/search/search.service.js';
+import { hasMessage, type MessageKey } from '../../../i18n/i18n.js';
+import { compareVi } from '../../../text/fold.js';
+import { assetUrl } from '../../assets/assets.js';
+import { Layout, errorText, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
+import { Message } from '../shared.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  FACET_PARAMS,
+  MAX_PAGE,
+  MAX_PAGE_SIZE,
+  SEARCH_RATE_LIMIT,
+  classLabel,
+  languageLabel,
+  materialLabel,
+  runSearch,
+  type FacetParam,
+  type FacetValue,
+  type LibraryNode,
+  type SearchOutput,
+  type SearchParams,
+  type SearchResultOut,
+} from '../../api/search.api.js';
+
+// =============================================================================================
+// The page's state, read leniently from the query string, and links that change it
+
+interface SearchState {
+  q: string;
+  library: string;
+  near: string;
+  available: string;
+  values: Record<FacetParam, string[]>;
+  libraryFilter: string[];
+  yearFrom: number | null;
+  yearTo: number | null;
+  sort: SearchSort;
+  page: number;
+  pageSize: number;
+}
+
+const MAX_Q = 2000;
+
+function strings(v: unknown): string[] {
+  const xs = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return [...new Set(xs.filter((x): x is string => typeof x === 'string').map((x) => x.trim().slice(0, 500)).filter((x) => x !== ''))].slice(0, 50);
+}
+
+function first(v: unknown, max: number): string {
+  return (strings(v)[0] ?? '').slice(0, max);
+}
+
+function int(v: unknown, min: number, max: number): number | null {
+  const s = first(v, 12);
+  if (!/^\d{1,6}$/.test(s)) return null;
+  return Math.min(Math.max(Number(s), min), max);
+}
+
+/** Never fails: what cannot be read is left at its default. */
+export function readState(query: unknown): SearchState {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const text = (Array.isArray(q.q) ? q.q.find((x) => typeof x === 'string') : q.q) as string | undefined;
+  const sort = first(q.sort, 20);
+  const year = (v: unknown) => {
+    const s = first(v, 12);
+    return /^\d{1,4}$/.test(s) ? Number(s) : null;
+  };
+  return {
+    q: typeof text === 'string' ? text.slice(0, MAX_Q) : '',
+    library: first(q.library, 32),
+    near: first(q.near, 32),
+    available: first(q.available, 32),
+    values: Object.fromEntries(FACET_PARAMS.map((f) => [f, strings(q[f])])) as Record<FacetParam, string[]>,
+    libraryFilter: strings(q.libraryFilter).map((s) => s.slice(0, 32)),
+    yearFrom: year(q.yearFrom),
+    yearTo: year(q.yearTo),
+    sort: (SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : 'relevance',
+    page: int(q.page, 1, MAX_PAGE) ?? 1,
+    pageSize: int(q.pageSize, 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
+  };
+}
+
+function toParams(s: SearchState): SearchParams {
+  return {
+    q: s.q,
+    ...(s.library ? { library: s.library } : {}),
+    ...(s.near ? { near: s.near } : {}),
+    ...(s.available ? { available: s.available } : {}),
+    ...s.values,
+    libraryFilter: s.libraryFilter,
+    ...(s.yearFrom !== null ? { yearFrom: s.yearFrom } : {}),
+    ...(s.yearTo !== null ? { yearTo: s.yearTo } : {}),
+    sort: s.sort,
+    page: s.page,
+    pageSize: s.pageSize,
+    facets: true,
+    fullText: true,
+  };
+}
+
+/** The state as query pairs, defaults left out, in a stable order. */
+function pairs(s: SearchState, opts: { page?: boolean } = {}): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (s.q !== '') out.push(['q', s.q]);
+  if (s.library) out.push(['library', s.library]);
+  if (s.near) out.push(['near', s.near]);
+  if (s.available) out.push(['available', s.available]);
+  for (const code of s.libraryFilter) out.push(['libraryFilter', code]);
+  for (const f of FACET_PARAMS) for (const v of s.values[f]) out.push([f, v]);
+  if (s.yearFrom !== null) out.push(['yearFrom', String(s.yearFrom)]);
+  if (s.yearTo !== null) out.push(['yearTo', String(s.yearTo)]);
+  if (s.sort !== 'relevance') out.push(['sort', s.sort]);
+  if (s.pageSize !== DEFAULT_PAGE_SIZE) out.push(['pageSize', String(s.pageSize)]);
+  if (opts.page !== false && s.page > 1) out.push(['page', String(s.page)]);
+  return out;
+}
+
+/** A link to the search with some of the state changed; any change but paging goes back to page 1. */
+function link(s: SearchState, change: Partial<SearchState> = {}): string {
+  const next = { ...s, page: 1, ...change };
+  const qs = new URLSearchParams(pairs(next)).toString();
+  return qs ? `/search?${qs}` : '/search';
+}
+
+function toggle(xs: readonly string[], v: string): string[] {
+  return xs.includes(v) ? xs.filter((x) => x !== v) : [...xs, v];
+}
+
+function Hidden({ list }: { list: Array<[string, string]> }) {
+  return (
+    <>
+      {list.map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+    </>
+  );
+}
+
+function activeFilters(s: SearchState): number {
+  return FACET_PARAMS.reduce((n, f) => n + s.values[f].length, 0) + s.libraryFilter.length + (s.available ? 1 : 0) + (s.yearFrom !== null || s.yearTo !== null ? 1 : 0);
+}
+
+// =============================================================================================
+// Pieces
+
+export function Highlighted({ segments }: { segments: ReadonlyArray<{ text: string; hit: boolean }> }) {
+  return <>{segments.map((s) => (s.hit ? <mark>{s.text}</mark> : s.text))}</>;
+}
+
+/** The search box, with the autocomplete's hooks (the script finds them by their data attributes). */
+function SearchBox({ ctx, state }: { ctx: PageCtx; state: SearchState }) {
+  const { t } = ctx;
+  return (
+    <form method="get" action="/search" class="search-form" role="search">
+      <label for="search-q" class="search-label">
+        {t('search.box.label')}
+      </label>
+      <div class="search-box" data-suggest-url="/api/v1/search/suggest" data-kind-title={t('search.suggest.title')} data-kind-author={t('search.suggest.author')} data-kind-subject={t('search.suggest.subject')} data-count-text={t('search.suggest.count')}>
+        <input
+          type="search"
+          id="search-q"
+          name="q"
+          value={state.q}
+          maxLength={MAX_Q}
+          placeholder={t('search.box.placeholder')}
+          autoComplete="off"
+          spellcheck={false}
+          role="combobox"
+          list={undefined}
+          aria-autocomplete="list"
+          aria-expanded="false"
+          aria-controls="search-suggest-list"
+          aria-describedby="search-help-link"
+        />
+        <ul id="search-suggest-list" class="suggest-list" role="listbox" aria-label={t('search.suggest.label')} hidden />
+        <button type="submit">{t('search.box.submit')}</button>
+      </div>
+      <div class="visually-hidden" aria-live="polite" data-suggest-status />
+      {/* A new search keeps where it looks and in what order, not the filters of the last one. */}
+      <Hidden list={pairs({ ...state, q: '', values: Object.fromEntries(FACET_PARAMS.map((f) => [f, []])) as unknown as SearchState['values'], libraryFilter: [], available: '', yearFrom: null, yearTo: null }, { page: false })} />
+      <p class="search-help-line small">
+        <a href="/search/help" id="search-help-link">
+          {t('search.box.help')}
+        </a>
+      </p>
+    </form>
+  );
+}
+
+function fmt(ctx: PageCtx, n: number): string {
+  return n.toLocaleString(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB');
+}
+
+function Count({ n }: { n: number }) {
+  return <span class="facet-count">{String(n)}</span>;
+}
+
+function Option({ name, value, label, count, checked }: { name: string; value: string; label: string; count: number; checked: boolean }) {
+  return (
+    <li>
+      <label class="facet-option">
+        <input type="checkbox" name={name} value={value} checked={checked} />
+        <span class="facet-label">{label}</span>
+        <Count n={count} />
+      </label>
+    </li>
+  );
+}
+
+const SHOWN = 8;
+
+function FacetGroup({ ctx, title, name, values }: { ctx: PageCtx; title: string; name: string; values: readonly FacetValue[] }) {
+  if (values.length === 0) return null;
+  // Chosen values first, so that they are never hidden under "more".
+  const sorted = [...values.filter((v) => v.selected), ...values.filter((v) => !v.selected)];
+  const shown = sorted.slice(0, SHOWN);
+  const more = sorted.slice(SHOWN);
+  return (
+    <fieldset class="facet">
+      <legend>{title}</legend>
+      <ul class="facet-list">
+        {shown.map((v) => (
+          <Option name={name} value={v.value} label={v.label} count={v.count} checked={v.selected} />
+        ))}
+      </ul>
+      {more.length > 0 ? (
+        <details class="facet-more">
+          <summary>{ctx.t('search.facets.more', { count: more.length })}</summary>
+          <ul class="facet-list">
+            {more.map((v) => (
+              <Option name={name} value={v.value} label={v.label} count={v.count} checked={v.selected} />
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </fieldset>
+  );
+}
+
+const anySelected = (n: LibraryNode): boolean => n.selected || n.children.some(anySelected);
+
+/**
+ * The libraries holding hits, in tree order and by name. The first level shows its members; deeper
+ * levels fold, and a long list shows its first entries with the rest under "more" (opened when a
+ * chosen library is among them).
+ */
+function LibraryNodes({ ctx, nodes, depth }: { ctx: PageCtx; nodes: readonly LibraryNode[]; depth: number }) {
+  const item = (n: LibraryNode) => (
+    <li>
+      <label class="facet-option">
+        <input type="checkbox" name="libraryFilter" value={n.code} checked={n.selected} />
+        <span class="facet-label">{n.name}</span>
+        <Count n={n.count} />
+      </label>
+      {n.children.length === 0 ? null : depth === 0 ? (
+        <LibraryNodes ctx={ctx} nodes={n.children} depth={depth + 1} />
+      ) : (
+        <details class="facet-sub" open={n.children.some(anySelected)}>
+          <summary>{ctx.t('search.facets.units', { count: n.children.length })}</summary>
+          <LibraryNodes ctx={ctx} nodes={n.children} depth={depth + 1} />
+        </details>
+      )}
+    </li>
+  );
+  const limit = nodes.length > SHOWN + 2 ? SHOWN : nodes.length;
+  const more = nodes.slice(limit);
+  return (
+    <>
+      <ul class={depth === 0 ? 'facet-list facet-tree' : 'facet-list'}>{nodes.slice(0, limit).map(item)}</ul>
+      {more.length > 0 ? (
+        <details class="facet-more" open={more.some(anySelected)}>
+          <summary>{ctx.t('search.facets.more', { count: more.length })}</summary>
+          <ul class="facet-list">{more.map(item)}</ul>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: SearchOutput }) {
+  const { t } = ctx;
+  const f = out.facets;
+  if (!f) return null;
+  // The network itself holds everything: start the tree at its members.
+  const libraries = f.library.length === 1 && f.library[0]!.type === 'network' ? f.library[0]!.children : f.library;
+  const active = activeFilters(state);
+  const here = out.scope.here;
+  const keep = pairs({ ...state, values: Object.fromEntries(FACET_PARAMS.map((k) => [k, []])) as unknown as SearchState['values'], libraryFilter: [], available: '', yearFrom: null, yearTo: null }, { page: false });
+  const years = state.yearFrom !== null || state.yearTo !== null;
+  return (
+    <aside class="search-facets" aria-labelledby="facets-heading">
+      <details class="facets-box" data-facets>
+        <summary>
+          <span id="facets-heading">{t('search.facets.title')}</span>
+          {active > 0 ? <span class="badge">{t('search.facets.active', { count: active })}</span> : null}
+        </summary>
+        <form method="get" action="/search" class="facet-form">
+          <Hidden list={keep} />
+          <fieldset class="facet">
+            <legend>{t('search.facet.availability')}</legend>
+            <ul class="facet-list">
+              <li>
+                <label class="facet-option">
+                  <input type="radio" name="available" value="" checked={!state.available} />
+                  <span class="facet-label">{t('search.facet.availability.any')}</span>
+                </label>
+              </li>
+              <li>
+                <label class="facet-option">
+                  <input type="radio" name="available" value="anywhere" checked={state.available.toLowerCase() === 'anywhere'} />
+                  <span class="facet-label">{t('search.facet.availability.anywhere')}</span>
+                  <Count n={f.availability.anywhere} />
+                </label>
+              </li>
+              {here ? (
+                <li>
+                  <label class="facet-option">
+                    <input type="radio" name="available" value={here.code} checked={state.available.toUpperCase() === here.code.toUpperCase()} />
+                    <span class="facet-label">{t('search.facet.availability.here', { library: here.name })}</span>
+                    <Count n={f.availability.here ?? 0} />
+                  </label>
+                </li>
+              ) : null}
+            </ul>
+          </fieldset>
+          {libraries.length > 0 ? (
+            <fieldset class="facet">
+              <legend>{t('search.facet.library')}</legend>
+              <LibraryNodes ctx={ctx} nodes={libraries} depth={0} />
+            </fieldset>
+          ) : null}
+          <FacetGroup ctx={ctx} title={t('search.facet.material')} name="material" values={f.material} />
+          <FacetGroup ctx={ctx} title={t('search.facet.language')} name="language" values={f.language} />
+          <fieldset class="facet">
+            <legend>{t('search.facet.decade')}</legend>
+            {f.decades.length > 0 ? (
+              <ul class="facet-list facet-links">
+                {f.decades.map((d) => {
+                  const current = state.yearFrom === d.from && state.yearTo === d.to;
+                  return (
+                    <li>
+                      <a href={current ? link(state, { yearFrom: null, yearTo: null }) : link(state, { yearFrom: d.from, yearTo: d.to })} aria-current={current ? 'true' : undefined} class="facet-option">
+                        <span class="facet-label">{t('search.facet.decadeLabel', { from: d.from })}</span>
+                        <Count n={d.count} />
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : null}
+            <div class="year-range">
+              <label>
+                <span>{t('search.facet.yearFrom')}</span>
+                <input type="number" name="yearFrom" min={0} max={9999} inputMode="numeric" value={state.yearFrom ?? ''} />
+              </label>
+              <label>
+                <span>{t('search.facet.yearTo')}</span>
+                <input type="number" name="yearTo" min={0} max={9999} inputMode="numeric" value={state.yearTo ?? ''} />
+              </label>
+            </div>
+            {years ? (
+              <p class="small">
+                <a href={link(state, { yearFrom: null, yearTo: null })}>{t('search.chip.remove', { label: t('search.chip.years', { from: state.yearFrom ?? '…', to: state.yearTo ?? '…' }) })}</a>
+              </p>
+            ) : null}
+          </fieldset>
+          <FacetGroup ctx={ctx} title={t('search.facet.subject')} name="subject" values={f.subject} />
+          <FacetGroup ctx={ctx} title={t('search.facet.author')} name="author" values={f.author} />
+          <FacetGroup ctx={ctx} title={t('search.facet.collection')} name="collection" values={f.collection} />
+          <FacetGroup ctx={ctx} title={t('search.facet.class')} name="class" values={f.class} />
+          <div class="facet-actions">
+            <button type="submit">{t('search.facets.apply')}</button>
+            {active > 0 ? <a href={link(state, { values: Object.fromEntries(FACET_PARAMS.map((k) => [k, []])) as unknown as SearchState['values'], libraryFilter: [], available: '', yearFrom: null, yearTo: null })}>{t('search.facets.clear')}</a> : null}
+          </div>
+        </form>
+      </details>
+    </aside>
+  );
+}
+
+/** The filters and scope in use, each a link that removes it: visible on a phone without opening the facets. */
+function Chips({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: SearchOutput }) {
+  const { t } = ctx;
+  const chips: Array<[string, string]> = [];
+  if (out.scope.library) chips.push([t('search.chip.heldIn', { library: out.scope.library.name }), link(state, { library: '' })]);
+  if (out.scope.near) chips.push([t('search.chip.near', { library: out.scope.near.name }), link(state, { near: '' })]);
+  if (state.available) {
+    const a = out.scope.available;
+    chips.push([a === 'anywhere' || a === null ? t('search.facet.availability.anywhere') : t('search.facet.availability.here', { library: a.name }), link(state, { available: '' })]);
+  }
+  const unitNames = new Map<string, string>();
+  const walk = (ns: readonly LibraryNode[]) => {
+    for (const n of ns) {
+      unitNames.set(n.code.toUpperCase(), n.name);
+      walk(n.children);
+    }
+  };
+  walk(out.facets?.library ?? []);
+  for (const code of state.libraryFilter) chips.push([unitNames.get(code.toUpperCase()) ?? code, link(state, { libraryFilter: state.libraryFilter.filter((c) => c !== code) })]);
+  const label = (f: FacetParam, v: string) => (f === 'material' ? materialLabel(t, v) : f === 'language' ? languageLabel(t, v) : f === 'class' ? classLabel(t, v) : v);
+  for (const f of FACET_PARAMS) for (const v of state.values[f]) chips.push([label(f, v), link(state, { values: { ...state.values, [f]: toggle(state.values[f], v) } })]);
+  if (state.yearFrom !== null || state.yearTo !== null) chips.push([t('search.chip.years', { from: state.yearFrom ?? '…', to: state.yearTo ?? '…' }), link(state, { yearFrom: null, yearTo: null })]);
+  if (chips.length === 0) return null;
+  return (
+    <ul class="chips" aria-label={t('search.chip.label')}>
+      {chips.map(([text, href]) => (
+        <li>
+          <a href={href} aria-label={t('search.chip.remove', { label: text })}>
+            {text} <span aria-hidden="true">×</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function SortForm({ ctx, state }: { ctx: PageCtx; state: SearchState }) {
+  const { t } = ctx;
+  return (
+    <form method="get" action="/search" class="sort-form">
+      <Hidden list={pairs({ ...state, sort: 'relevance' }, { page: false })} />
+      <label for="search-sort">{t('search.sort.label')}</label>
+      <select id="search-sort" name="sort">
+        {SORTS.map((s) => (
+          <option value={s} selected={s === state.sort}>
+            {t(`search.sort.${s}`)}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="secondary" data-sort-apply>
+        {t('search.sort.apply')}
+      </button>
+    </form>
+  );
+}
+
+function ResultItem({ ctx, r, here }: { ctx: PageCtx; r: SearchResultOut; here: string | null }) {
+  const { t } = ctx;
+  const by = r.responsibility ?? (r.authors.length ? r.authors.join('; ') : null);
+  const pub = [r.publisher, r.year].filter((x) => x !== null && x !== '').join(', ');
+  return (
+    <li class="result">
+      <h3 class="result-title">
+        <a href={r.link}>
+          <Highlighted segments={r.titleHighlighted} />
+        </a>
+      </h3>
+      {by ? <p class="result-by">{by}</p> : null}
+      {pub ? <p class="result-pub">{pub}</p> : null}
+      <p class="result-facts">
+        <span class="badge">{r.materialLabel}</span>
+        {r.languageLabels.length ? <span>{r.languageLabels.join(', ')}</span> : null}
+        {r.callNumber ? <span class="call-number">{t('search.result.callNumber', { callNumber: r.callNumber })}</span> : null}
+        {r.fullTextOnly ? <span class="badge badge-fulltext">{t('search.result.fullTextOnly')}</span> : null}
+      </p>
+      <p class="result-avail">
+        {r.holdings === 0 ? (
+          <span class="muted">{t('search.result.noHoldings')}</span>
+        ) : (
+          <>
+            <span class={`avail ${r.available ? 'avail-yes' : 'avail-no'}`}>
+              {r.availableHere === true && here ? t('search.result.availableHere', { library: here }) : r.available ? t('search.result.available') : t('search.result.notAvailable')}
+            </span>
+            <span class="muted">{t('search.result.holdings', { count: r.holdings })}</span>
+          </>
+        )}
+      </p>
+      {r.pages.length > 0 ? (
+        <ul class="page-hits">
+          {r.pages.map((p) => (
+            <li>
+              <span class="page-no">{t('search.result.page', { page: p.label ?? p.pageNo })}</span> <Highlighted segments={p.snippet} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </li>
+  );
+}
+
+function Pager({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: SearchOutput }) {
+  const { t } = ctx;
+  if (out.pages <= 1) return null;
+  const at = out.page;
+  const shown = new Set([1, out.pages, at - 2, at - 1, at, at + 1, at + 2].filter((p) => p >= 1 && p <= out.pages));
+  const list = [...shown].sort((a, b) => a - b);
+  const items: ComponentChildren[] = [];
+  let last = 0;
+  for (const p of list) {
+    if (p > last + 1) items.push(<li class="gap" aria-hidden="true">…</li>);
+    items.push(
+      <li>
+        {p === at ? (
+          <span aria-current="page" class="current">
+            {p}
+          </span>
+        ) : (
+          <a href={link(state, { page: p })} aria-label={t('search.pager.page', { page: p })}>
+            {p}
+          </a>
+        )}
+      </li>,
+    );
+    last = p;
+  }
+  return (
+    <nav class="pager" aria-label={t('search.pager.label')}>
+      <ul>
+        {at > 1 ? (
+          <li>
+            <a href={link(state, { page: at - 1 })} rel="prev">
+              {`‹ ${t('search.pager.prev')}`}
+            </a>
+          </li>
+        ) : null}
+        {items}
+        {at < out.pages ? (
+          <li>
+            <a href={link(state, { page: at + 1 })} rel="next">
+              {`${t('search.pager.next')} ›`}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
+function Results({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: SearchOutput }) {
+  const { t } = ctx;
+  const blank = state.q.trim() === '';
+  const problems = out.query.problems.filter((p) => !(blank && p.code === 'query.empty'));
+  const from = (out.page - 1) * out.pageSize + 1;
+  const to = from + out.results.length - 1;
+  const dym = out.didYouMean;
+  return (
+    <section class="search-results" aria-labelledby="results-heading">
+      {problems.length > 0 ? (
+        <div class="search-notes" role="status">
+          <p>
+            <strong>{t('search.problems.title')}</strong>
+          </p>
+          <ul>
+            {problems.map((p) => (
+              <li>{p.message}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {dym ? (
+        <p class="did-you-mean">
+          <Message ctx={ctx} k="search.didYouMean" slot="text">
+            <a href={link(state, { q: dym.text })}>
+              <strong>{dym.text}</strong>
+            </a>
+          </Message>{' '}
+          <span class="muted small">{t('search.didYouMeanHits', { count: dym.hits })}</span>
+        </p>
+      ) : null}
+      <div class="results-head">
+        <h2 id="results-heading">
+          {blank && activeFilters(state) === 0 && !state.library && !state.near ? t('search.summaryAll', { count: fmt(ctx, out.total) }) : t('search.summary', { count: fmt(ctx, out.total) })}
+          {out.results.length > 0 && out.pages > 1 ? <span class="muted small range">{` · ${t('search.summaryRange', { from, to })}`}</span> : null}
+        </h2>
+        {out.total > 1 ? <SortForm ctx={ctx} state={state} /> : null}
+      </div>
+      <Chips ctx={ctx} state={state} out={out} />
+      {out.results.length === 0 ? (
+        <div class="card no-results">
+          <p>
+            <strong>{t('search.none')}</strong>
+          </p>
+          <p>{t('search.noneHelp')}</p>
+          <p>
+            <a href="/search/help">{t('search.box.help')}</a>
+          </p>
+        </div>
+      ) : (
+        <ol class="results" start={from}>
+          {out.results.map((r) => (
+            <ResultItem ctx={ctx} r={r} here={out.scope.here?.name ?? null} />
+          ))}
+        </ol>
+      )}
+      <Pager ctx={ctx} state={state} out={out} />
+    </section>
+  );
+}
+
+// =============================================================================================
+// The record page: holdings by library
+
+interface Holding {
+  unit: OrgUnit | undefined;
+  unitId: number;
+  items: StoredItem[];
+  available: number;
+}
+
+const GONE = new Set(['withdrawn', 'lost', 'missing']);
+
+function holdingsOf(items: readonly StoredItem[], units: ReadonlyMap<number, OrgUnit>, ctx: PageCtx): Holding[] {
+  const by = new Map<number, Holding>();
+  for (const i of items) {
+    if (GONE.has(i.status)) continue;
+    const h = by.get(i.ownerUnitId) ?? { unit: units.get(i.ownerUnitId), unitId: i.ownerUnitId, items: [], available: 0 };
+    h.items.push(i);
+    if (i.status === 'available') h.available++;
+    by.set(i.ownerUnitId, h);
+  }
+  const name = (h: Holding) => (h.unit ? unitName(ctx, h.unit) : String(h.unitId));
+  return [...by.values()].sort((a, b) => (b.available > 0 ? 1 : 0) - (a.available > 0 ? 1 : 0) || compareVi(name(a), name(b)));
+}
+
+function tk(ctx: PageCtx, key: string, fallback: string): string {
+  return hasMessage(key) ? ctx.t(key) : fallback;
+}
+
+/** A search link for a heading, quoted and fielded (`author:"Nguyễn Du"`). */
+function fieldLink(field: 'author' | 'subject', value: string): string {
+  return `/search?${new URLSearchParams([['q', `${field}:"${value.replace(/["“”„]/g, ' ').trim()}"`]]).toString()}`;
+}
+
+// =============================================================================================
+// Routes
+
+const HELP_EXAMPLES: Array<[string, MessageKey]> = [
+  ['truyen kieu', 'search.help.ex.words'],
+  ['"lịch sử việt nam"', 'search.help.ex.phrase'],
+  ['tacgia:"nguyễn du"', 'search.help.ex.field'],
+  ['"kiên giang" OR "phú quốc"', 'search.help.ex.or'],
+  ['lịch sử NOT "thế giới"', 'search.help.ex.not'],
+  ['lịch sử -"thế giới"', 'search.help.ex.minus'],
+  ['nuôi (tôm OR cá)', 'search.help.ex.group'],
+  ['thu*', 'search.help.ex.prefix'],
+  ['978-604-1-12348-9', 'search.help.ex.isbn'],
+  ['nam:2010-2020', 'search.help.ex.year'],
+];
+
+const HELP_FIELDS: Array<[MessageKey, string]> = [
+  ['search.help.f.title', 'title: · nhande:'],
+  ['search.help.f.author', 'author: · tacgia:'],
+  ['search.help.f.subject', 'subject: · chude:'],
+  ['search.help.f.publisher', 'publisher: · nxb:'],
+  ['search.help.f.year', 'year: · nam:'],
+  ['search.help.f.series', 'series: · tungthu:'],
+  ['search.help.f.isbn', 'isbn:'],
+  ['search.help.f.issn', 'issn:'],
+  ['search.help.f.callnumber', 'callnumber: · kyhieu:'],
+];
+
+export async function searchPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const { catalog, org } = opts.services;
+  const limit = { rateLimit: { max: SEARCH_RATE_LIMIT, timeWindow: '1 minute' } };
+
+  app.get('/search', { schema: { hide: true }, config: limit }, async (req, reply) => {
+    const ctx = pageCtx(req);
+    const { t } = ctx;
+    const state = readState(req.query);
+    let out: SearchOutput | undefined;
+    let failure: AppError | undefined;
+    try {
+      out = await runSearch(opts.services, t, ctx.locale, toParams(state));
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'VALIDATION') throw e;
+      failure = e;
+    }
+    const title = state.q.trim() ? `${state.q.trim().slice(0, 80)} · ${t('search.title')}` : t('search.title');
+    return sendPage(
+      reply,
+      <Layout ctx={ctx} title={title}>
+        <h1 class="search-title">{t('search.title')}</h1>
+        <SearchBox ctx={ctx} state={state} />
+        {failure ? (
+          <div class="flash flash-error" role="alert">
+            <p>
+              <strong>{t('search.error.title')}</strong>
+            </p>
+            <ul>
+              {(failure.details ?? []).map((d) => (
+                <li>{typeof d.params?.rule === 'string' && hasMessage(d.params.rule) ? t(d.params.rule, d.params) : errorText(t, d.code, d.params)}</li>
+              ))}
+            </ul>
+            <p>
+              <a href="/search">{t('search.facets.clear')}</a>
+            </p>
+          </div>
+        ) : null}
+        {out ? (
+          <div class="search-layout">
+            <Facets ctx={ctx} state={state} out={out} />
+            <Results ctx={ctx} state={state} out={out} />
+          </div>
+        ) : null}
+        <script src={assetUrl('search-suggest.js')} defer />
+        <script src={assetUrl('search-facets.js')} defer />
+      </Layout>,
+      failure ? 400 : 200,
+    );
+  });
+
+  app.get('/search/help', { schema: { hide: true } }, async (req, reply) => {
+    const ctx = pageCtx(req);
+    const { t } = ctx;
+    return sendPage(
+      reply,
+      <Layout ctx={ctx} title={t('search.help.title')}>
+        <nav aria-label={t('nav.menu')}>
+          <ol class="breadcrumbs">
+            <li>
+              <a href="/">{t('nav.home')}</a>
+            </li>
+            <li>
+              <a href="/search">{t('search.title')}</a>
+            </li>
+          </ol>
+        </nav>
+        <h1>{t('search.help.title')}</h1>
+        <p class="lead">{t('search.help.intro')}</p>
+        <h2>{t('search.help.examples')}</h2>
+        <div class="table-wrap">
+          <table class="list stack help-examples">
+            <thead>
+              <tr>
+                <th>{t('search.help.query')}</th>
+                <th>{t('search.help.meaning')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {HELP_EXAMPLES.map(([q, key]) => (
+                <tr>
+                  <td data-label={t('search.help.query')}>
+                    <a href={`/search?${new URLSearchParams([['q', q]]).toString()}`} title={t('search.help.tryIt')}>
+                      <code>{q}</code>
+                    </a>
+                  </td>
+                  <td data-label={t('search.help.meaning')}>{t(key)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p>{t('search.help.operators')}</p>
+        <h2>{t('search.help.fields')}</h2>
+        <p>{t('search.help.fieldsIntro')}</p>
+        <div class="table-wrap">
+          <table class="list stack help-fields">
+            <thead>
+              <tr>
+                <th>{t('search.help.field')}</th>
+                <th>{t('search.help.names')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {HELP_FIELDS.map(([key, names]) => (
+                <tr>
+                  <td data-label={t('search.help.field')}>{t(key)}</td>
+                  <td data-label={t('search.help.names')}>
+                    <code>{names}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p>{t('search.help.filters')}</p>
+        <p>{t('search.help.mistakes')}</p>
+        <p class="actions">
+          <a class="button" href="/search">
+            {t('search.title')}
+          </a>
+        </p>
+      </Layout>,
+    );
+  });
+
+  app.get('/record/:id', { schema: { hide: true } }, async (req, reply) => {
+    const raw = (req.params as { id?: string }).id ?? '';
+    if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2_147_483_647 || Number(raw) < 1) throw new AppError('NOT_FOUND');
+    const view = await catalog.get(Number(raw), { allowDeleted: true });
+    if (view.record.status === 'deleted') {
+      if (view.record.replacedById) return reply.redirect(`/record/${view.record.replacedById}`, 301);
+      throw new AppError('CATALOG_RECORD_DELETED', { record: view.record.id, date: (view.record.deletedAt ?? '').slice(0, 10) });
+    }
+    const ctx = pageCtx(req);
+    const { t } = ctx;
+    const { derived: d, record } = view;
+    const units = new Map((await org.list()).map((u) => [u.id, u]));
+    const holdings = holdingsOf(view.items, units, ctx);
+    const copies = holdings.reduce((n, h) => n + h.items.length, 0);
+    const available = holdings.reduce((n, h) => n + h.available, 0);
+    const title = d.title ?? record.title;
+    const rows: Array<[string, ComponentChildren]> = [];
+    const add = (key: MessageKey, value: ComponentChildren | undefined | null | false) => {
+      if (value === undefined || value === null || value === false || value === '' || (Array.isArray(value) && value.length === 0)) return;
+      rows.push([t(key), value]);
+    };
+    add(
+      'search.record.authors',
+      d.authors.length ? (
+        <ul class="plain">
+          {d.authors.map((a) => (
+            <li>
+              <a href={fieldLink('author', a.name)} title={t('search.record.searchAuthor', { name: a.name })}>
+                {a.name}
+              </a>
+              {a.dates ? <span class="muted">{`, ${a.dates}`}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : undefined,
+    );
+    add(
+      'search.record.subjects',
+      d.subjects.length ? (
+        <ul class="plain">
+          {d.subjects.map((s) => (
+            <li>
+              <a href={fieldLink('subject', s.parts[0] ?? s.heading)} title={t('search.record.searchSubject', { subject: s.heading })}>
+                {s.heading}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : undefined,
+    );
+    add('search.record.publication', [d.places.join(' ; '), d.publishers.join(' ; '), d.publicationDate].filter((x) => x && x !== '').join(', '));
+    add('search.record.edition', d.edition);
+    add('search.record.series', d.series.map((s) => (s.volume ? `${s.title} ; ${s.volume}` : s.title)).join('\n'));
+    add('search.record.physical', d.physicalDescription);
+    add('search.record.isbn', d.isbns.filter((i) => i.status === 'valid').map((i) => i.isbn13 ?? i.raw).join(', '));
+    add('search.record.language', d.languages.map((l) => languageLabel(t, l)).join(', '));
+    add('search.record.material', materialLabel(t, d.materialType));
+    add('search.record.callNumber', d.callNumber ? <code>{d.callNumber.value}</code> : undefined);
+    add('search.record.summary', d.summaries.join('\n'));
+    add('search.record.notes', d.notes.map((n) => n.text).join('\n'));
+    add(
+      'search.record.links',
+      d.links.filter((l) => /^https?:\/\//i.test(l.url)).length ? (
+        <ul class="plain">
+          {d.links
+            .filter((l) => /^https?:\/\//i.test(l.url))
+            .map((l) => (
+              <li>
+                <a href={l.url} rel="noopener noreferrer nofollow">
+                  {l.label ?? l.url}
+                </a>
+              </li>
+            ))}
+        </ul>
+      ) : undefined,
+    );
+    return sendPage(
+      reply,
+      <Layout ctx={ctx} title={title} description={d.summaries[0]}>
+        <nav aria-label={t('nav.menu')}>
+          <ol class="breadcrumbs">
+            <li>
+              <a href="/">{t('nav.home')}</a>
+            </li>
+            <li>
+              <a href="/search">{t('search.title')}</a>
+            </li>
+          </ol>
+        </nav>
+        <h1 class="record-title">
+          {title} {d.responsibility ? <span class="muted responsibility">/ {d.responsibility}</span> : null}
+        </h1>
+        {ctx.user ? (
+          <p class="small">
+            <a href={`/staff/catalogue/records/${record.id}`}>{t('search.record.staffView')}</a>
+          </p>
+        ) : null}
+        <div class="record-public">
+          <section class="card" aria-label={title}>
+            <dl class="facts">
+              {rows.map(([label, value]) => (
+                <>
+                  <dt>{label}</dt>
+                  <dd>{value}</dd>
+                </>
+              ))}
+            </dl>
+          </section>
+          <section class="card" aria-labelledby="holdings-heading">
+            <h2 id="holdings-heading">{t('search.record.holdings')}</h2>
+            {holdings.length === 0 ? (
+              <p class="muted">{t('search.record.noHoldings')}</p>
+            ) : (
+              <>
+                <p>{t('search.record.holdingsSummary', { copies, libraries: holdings.length, available })}</p>
+                {holdings.map((h) => (
+                  <div class="holding-group">
+                    <h3>
+                      {h.unit ? <a href={`/l/${h.unit.slug}`}>{unitName(ctx, h.unit)}</a> : String(h.unitId)}{' '}
+                      <span class={`avail ${h.available > 0 ? 'avail-yes' : 'avail-no'}`}>{t('search.record.libraryAvailable', { available: h.available, copies: h.items.length })}</span>
+                    </h3>
+                    <div class="table-wrap">
+                      <table class="list stack">
+                        <thead>
+                          <tr>
+                            <th>{t('search.record.location')}</th>
+                            <th>{t('search.record.callNumber')}</th>
+                            <th>{t('search.record.status')}</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {h.items.map((i) => {
+                            const loc = units.get(i.locationUnitId);
+                            const where = [i.locationUnitId !== i.ownerUnitId && loc ? unitName(ctx, loc) : '', i.shelvingLocation ?? ''].filter((x) => x !== '').join(' · ');
+                            return (
+                              <tr>
+                                <td data-label={t('search.record.location')}>
+                                  {where || t('common.none')}
+                                  {i.publicNote ? <span class="muted small">{` — ${i.publicNote}`}</span> : null}
+                                </td>
+                                <td data-label={t('search.record.callNumber')}>{i.callNumber ? <code>{i.callNumber}</code> : t('common.none')}</td>
+                                <td data-label={t('search.record.status')}>
+                                  <span class={`badge badge-item-${i.status}`}>{tk(ctx, `catalog.item.status.${i.status}`, i.status)}</span>
+                                </td>
+                              </tr>
+                            );
+                          })}
+                        </tbody>
+                      </table>
+                    </div>
+                  </div>
+                ))}
+              </>
+            )}
+          </section>
+        </div>
+      </Layout>,
+    );
+  });
+}
