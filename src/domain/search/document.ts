@@ -100,6 +100,8 @@ export interface SearchDoc {
   createdAt: string;
   /** Headings offered by autocomplete. */
   headings: { kind: 'title' | 'author' | 'subject'; heading: string }[];
+  /** Folded words of the title, authors and subjects with the spelling written (for "did you mean"). */
+  surfaces: [string, string][];
 }
 
 export interface DocInput {
@@ -144,6 +146,19 @@ function words(tokens: readonly string[]): string[] {
 
 function join(tokens: readonly string[]): string {
   return (tokens.length > MAX_COLUMN_TOKENS ? tokens.slice(0, MAX_COLUMN_TOKENS) : tokens).join(' ');
+}
+
+/** Each folded word (two letters or more, not a number) with the first spelling seen. */
+export function surfacesOfTexts(texts: readonly string[]): [string, string][] {
+  const seen = new Map<string, string>();
+  for (const t of texts) {
+    for (const s of syllables(t)) {
+      if (s.length < 2) continue;
+      const f = foldToken(s);
+      if (f.length >= 2 && !seen.has(f) && !/^\d+$/u.test(f)) seen.set(f, s);
+    }
+  }
+  return [...seen];
 }
 
 /** Unit ids on a path `/1/5/23/` → [1, 5, 23]. */
@@ -265,6 +280,7 @@ export function buildSearchDoc(input: DocInput): SearchDoc {
     year: d.year ?? null,
     holdings: live.length,
     createdAt: input.createdAt,
+    surfaces: surfacesOfTexts([title, ...authorNames, ...subjectHeadings]),
     headings: [
       ...(shortTitle ? [{ kind: 'title' as const, heading: shortTitle }] : []),
       ...uniq(authorNames).map((heading) => ({ kind: 'author' as const, heading })),

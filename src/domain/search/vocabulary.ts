@@ -4,7 +4,6 @@
  */
 import type { SearchDoc } from './document.js';
 import { foldedTokens } from './document.js';
-import { foldToken, syllables } from '../../text/vi.js';
 
 export interface HeadingCount {
   kind: 'title' | 'author' | 'subject';
@@ -21,15 +20,7 @@ export interface TermCount {
 
 /** Words of titles, authors and subjects with the spelling they were written in. */
 export function surfacesOf(doc: SearchDoc): [string, string][] {
-  const seen = new Map<string, string>();
-  const texts = [doc.display.title, ...doc.display.authors, ...doc.display.subjects];
-  for (const t of texts) {
-    for (const s of syllables(t)) {
-      const f = foldToken(s);
-      if (f.length >= 2 && !seen.has(f) && !/^\d+$/u.test(f)) seen.set(f, s);
-    }
-  }
-  return [...seen];
+  return doc.surfaces;
 }
 
 /** The folded form autocomplete matches prefixes against: `Lịch sử Việt Nam` → `lich su viet nam`. */
