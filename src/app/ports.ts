@@ -595,6 +595,8 @@ export interface SearchIndex {
   facetRows(after: { seq: number; id: number }, limit: number): Promise<FacetRow[]>;
   /** Ids of documents matching; with `limit`, the newest (highest ids) first. */
   match(expr: MatchExpr, opts?: { limit?: number }): Promise<Uint32Array>;
+  /** Which of these documents match. */
+  matchAmong(expr: MatchExpr, ids: readonly number[]): Promise<Uint32Array>;
   rows(ids: readonly number[]): Promise<SearchRow[]>;
   rankRows(ids: readonly number[]): Promise<RankRow[]>;
   /** The title or author sort keys of these documents. */

@@ -245,6 +245,12 @@ export class PostgresSearchIndex implements SearchIndex {
     return Uint32Array.from(rows.map((r) => Number(r.id)));
   }
 
+  async matchAmong(expr: MatchExpr, ids: readonly number[]): Promise<Uint32Array> {
+    if (ids.length === 0) return new Uint32Array(0);
+    const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where id = any($2::int[]) and tsv @@ $1::tsquery`, [tsQuery(expr), ids]);
+    return ints(rows[0]?.ids);
+  }
+
   async rows(ids: readonly number[]): Promise<SearchRow[]> {
     if (ids.length === 0) return [];
     const rows = await run(this.#db, 'select id, display, year, holdings, created_at from search_docs where alive = 1 and id = any($1::int[])', [ids]);

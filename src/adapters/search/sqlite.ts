@@ -202,6 +202,16 @@ export class SqliteSearchIndex implements SearchIndex {
     return Uint32Array.from(ids);
   }
 
+  async matchAmong(expr: MatchExpr, ids: readonly number[]): Promise<Uint32Array> {
+    const q = fts5Query(expr);
+    const out: number[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      out.push(...(this.#reader().prepare(`select rowid from search_fts where search_fts match ? and rowid in (${part.map(() => '?').join(',')})`).pluck().all(q, ...part) as number[]));
+    }
+    return Uint32Array.from(out);
+  }
+
   async rows(ids: readonly number[]): Promise<SearchRow[]> {
     const out: SearchRow[] = [];
     for (let i = 0; i < ids.length; i += 500) {

@@ -79,6 +79,9 @@ interface CompiledFilters {
   yearTo: number | null;
 }
 
+/** Changes remembered for caches to catch up with (beyond this, they rebuild). */
+const CHANGE_LOG = 65_536;
+
 const FILTER_KEYS = ['material', 'language', 'subject', 'author', 'collection', 'class', 'library', 'available', 'year'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
@@ -141,7 +144,39 @@ export class FacetStore {
     }
   }
 
+  // ---- change log: which documents changed, for caches derived from the index (LeafCache)
+
+  /** Counts every applied change; a reset starts a new epoch. */
+  #changes = 0;
+  #epoch = 0;
+  readonly #log = new Uint32Array(CHANGE_LOG);
+
+  #logChange(id: number): void {
+    this.#log[this.#changes % CHANGE_LOG] = id;
+    this.#changes++;
+  }
+
+  /** A position in the change log: compare later with {@link changedSince}. */
+  get mark(): { epoch: number; changes: number } {
+    return { epoch: this.#epoch, changes: this.#changes };
+  }
+
+  /** Documents changed since `mark` (possibly repeated); null when the log no longer reaches back. */
+  changedSince(mark: { epoch: number; changes: number }): number[] | null {
+    if (mark.epoch !== this.#epoch || this.#changes - mark.changes > CHANGE_LOG) return null;
+    const out: number[] = [];
+    for (let c = mark.changes; c < this.#changes; c++) out.push(this.#log[c % CHANGE_LOG]!);
+    return out;
+  }
+
+  /** One past the highest document id seen (bitsets are this long). */
+  get size(): number {
+    return this.#size;
+  }
+
   #reset(): void {
+    this.#epoch++;
+    this.#changes = 0;
     this.#size = 0;
     this.#alive = new Uint8Array(1024);
     this.#material = new Uint16Array(1024);
@@ -173,6 +208,7 @@ export class FacetStore {
   }
 
   #apply(r: FacetRow): void {
+    this.#logChange(r.id);
     this.#grow(r.id);
     if (r.id >= this.#size) this.#size = r.id + 1;
     if (this.#alive[r.id]) {

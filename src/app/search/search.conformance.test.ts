@@ -12,7 +12,7 @@ import { describeEachDialect, type TestDialect } from '../../../test/dialects.js
 import { treeEnv, type TreeEnv } from '../../../test/factories.js';
 import type { MarcRecord } from '../../codecs/marc/record.js';
 import { systemActor } from '../actor.js';
-import type { SearchRequest } from './search.service.js';
+import { SearchService, type SearchRequest } from './search.service.js';
 
 const sys = systemActor('test');
 
@@ -46,6 +46,44 @@ const BOOKS: Book[] = [
   { key: 'eng', title: 'A history of Vietnam', author: 'Keith Taylor', subjects: ['Vietnam -- History'], year: 2013, lang: 'eng', copies: [['PROV', 'available', 'Kho ngoại văn']] },
   { key: 'thieunhi', title: 'Truyện cổ tích Việt Nam', author: 'Nguyễn Đổng Chi', subjects: ['Văn học thiếu nhi'], year: 2020, note: 'Sách dành cho thiếu nhi', copies: [['COMM-A1', 'available', 'Thiếu nhi'], ['COMM-B1', 'available', 'Thiếu nhi']] },
   { key: 'noitem', title: 'Địa chí Kiên Giang', author: 'Ban Tuyên giáo', subjects: ['Kiên Giang', 'Địa chí'], year: 2002, publisher: 'NXB Chính trị quốc gia' },
+];
+
+/** Queries and the records they find, on both engines. */
+const QUERIES: [string, string[]][] = [
+    ['thu vien kien giang', ['tvkg']],
+    ['Thư viện tỉnh Kiên Giang', ['tvkg']],
+    ['kien giang', ['tvkg', 'noitem']],
+    ['hoa binh', ['hoa-old']],
+    ['hòa bình', ['hoa-old']],
+    ['hoà bình', ['hoa-old']],
+    ['thuy san', ['kythuat']],
+    ['thuỷ sản', ['kythuat']],
+    ['ky thuat', ['kythuat', 'kithuat']],
+    ['kĩ thuật', ['kythuat', 'kithuat']],
+    ['kỹ thuật', ['kythuat', 'kithuat']],
+    ['ly', ['kythuat', 'kithuat']],
+    ['duong', ['duong', 'duong2']],
+    ['"lich su viet nam"', ['lsvn', 'lsvn-cd']],
+    ['lich su viet nam', ['lsvn', 'lsvn-cd', 'vnls']],
+    ['title:"viet nam"', ['lsvn', 'lsvn-cd', 'thieunhi', 'vnls']],
+    ['author:nam', ['vnls']],
+    ['subject:"nong nghiep"', ['kythuat', 'kithuat']],
+    ['publisher:"chinh tri"', ['noitem']],
+    ['series:"tu sach"', ['lsvn']],
+    ['isbn:9786041123489', ['kythuat']],
+    ['978-604-1-12348-9', ['kythuat']],
+    ['604112348X', ['kythuat']],
+    ['callnumber:959.7', ['lsvn']],
+    ['year:2015', ['duong']],
+    ['year:2018-2021 ky thuat', ['kythuat']],
+    ['lich su -can', ['lsvn', 'vnls', 'tvkg']],
+    ['lich su NOT nam', ['tvkg']],
+    ['lich su NOT nam NOT minh', []],
+    ['(duong OR hoa) AND binh', ['hoa-old']],
+    ['kien OR thuy', ['tvkg', 'noitem', 'hoa-old', 'kythuat']],
+    ['lic*', ['lsvn', 'lsvn-cd', 'vnls', 'tvkg']],
+    ['thieu nhi', ['thieunhi']],
+    ['vietnam history', ['eng']],
 ];
 
 function marcOf(b: Book): MarcRecord {
@@ -94,42 +132,7 @@ describeEachDialect('search conformance', (dialect: TestDialect) => {
   const keys = async (req: Partial<SearchRequest> & { q: string }) => (await search(req)).results.map((r) => keyOf.get(r.id));
   const keySet = async (req: Partial<SearchRequest> & { q: string }) => new Set(await keys({ pageSize: 100, ...req }));
 
-  it.each([
-    ['thu vien kien giang', ['tvkg']],
-    ['Thư viện tỉnh Kiên Giang', ['tvkg']],
-    ['kien giang', ['tvkg', 'noitem']],
-    ['hoa binh', ['hoa-old']],
-    ['hòa bình', ['hoa-old']],
-    ['hoà bình', ['hoa-old']],
-    ['thuy san', ['kythuat']],
-    ['thuỷ sản', ['kythuat']],
-    ['ky thuat', ['kythuat', 'kithuat']],
-    ['kĩ thuật', ['kythuat', 'kithuat']],
-    ['kỹ thuật', ['kythuat', 'kithuat']],
-    ['ly', ['kythuat', 'kithuat']],
-    ['duong', ['duong', 'duong2']],
-    ['"lich su viet nam"', ['lsvn', 'lsvn-cd']],
-    ['lich su viet nam', ['lsvn', 'lsvn-cd', 'vnls']],
-    ['title:"viet nam"', ['lsvn', 'lsvn-cd', 'thieunhi', 'vnls']],
-    ['author:nam', ['vnls']],
-    ['subject:"nong nghiep"', ['kythuat', 'kithuat']],
-    ['publisher:"chinh tri"', ['noitem']],
-    ['series:"tu sach"', ['lsvn']],
-    ['isbn:9786041123489', ['kythuat']],
-    ['978-604-1-12348-9', ['kythuat']],
-    ['604112348X', ['kythuat']],
-    ['callnumber:959.7', ['lsvn']],
-    ['year:2015', ['duong']],
-    ['year:2018-2021 ky thuat', ['kythuat']],
-    ['lich su -can', ['lsvn', 'vnls', 'tvkg']],
-    ['lich su NOT nam', ['tvkg']],
-    ['lich su NOT nam NOT minh', []],
-    ['(duong OR hoa) AND binh', ['hoa-old']],
-    ['kien OR thuy', ['tvkg', 'noitem', 'hoa-old', 'kythuat']],
-    ['lic*', ['lsvn', 'lsvn-cd', 'vnls', 'tvkg']],
-    ['thieu nhi', ['thieunhi']],
-    ['vietnam history', ['eng']],
-  ])('%s', async (q, expected) => {
+  it.each(QUERIES)('%s', async (q, expected) => {
     const got = await keySet({ q });
     expect([...got].sort()).toEqual([...expected].sort());
   });
@@ -297,6 +300,39 @@ describeEachDialect('search conformance', (dialect: TestDialect) => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('with every word set held in memory', () => {
+    // A search service whose leaf cache keeps even the smallest word set: the same answers, and
+    // still exact after changes (the sets catch up from the facet store's change log).
+    const cached = () => new SearchService(x.c.store.search, { leafCache: { minSize: 1 } });
+    it('answers the whole query table as the engine does', async () => {
+      const s = cached();
+      for (const [q, expected] of QUERIES) {
+        const got = new Set((await s.search({ q, pageSize: 100 })).results.map((r) => keyOf.get(r.id)));
+        expect([q, [...got].sort()]).toEqual([q, [...expected].sort()]);
+      }
+      // Again, now from the cache.
+      const before = s.leafCache.hits;
+      for (const [q, expected] of QUERIES) {
+        const got = new Set((await s.search({ q, pageSize: 100 })).results.map((r) => keyOf.get(r.id)));
+        expect([q, [...got].sort()]).toEqual([q, [...expected].sort()]);
+      }
+      expect(s.leafCache.hits).toBeGreaterThan(before);
+    });
+
+    it('stays exact when records change after a word set was cached', async () => {
+      const s = cached();
+      expect((await s.search({ q: 'goi cuon' })).total).toBe(0);
+      const { record } = await x.c.services.catalog.create(sys, { marc: marcOf({ key: 'gc', title: 'Gỏi cuốn Sài Gòn', year: 2024 }), unitId: x.t.prov.id });
+      expect((await s.search({ q: 'goi cuon' })).results.map((r) => r.id)).toEqual([record.id]);
+      const current = await x.c.services.catalog.get(record.id);
+      await x.c.services.catalog.update(sys, record.id, { marc: marcOf({ key: 'gc', title: 'Bánh cuốn Thanh Trì', year: 2024 }), version: current.record.version });
+      expect((await s.search({ q: 'goi cuon' })).total).toBe(0);
+      expect((await s.search({ q: 'cuon' })).results.map((r) => r.id)).toEqual([record.id]);
+      await x.c.services.catalog.delete(sys, record.id);
+      expect((await s.search({ q: 'cuon' })).total).toBe(0);
+    });
   });
 
   it('full text: page hits come after catalogue matches and carry page numbers', async () => {

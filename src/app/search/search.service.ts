@@ -14,6 +14,7 @@ import { foldToken, editDistance, hasMarks, syllables } from '../../text/vi.js';
 import type { DocDisplay, SearchColumn } from '../../domain/search/document.js';
 import type { HeadingHit, PageHit, SearchIndex } from '../ports.js';
 import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.js';
+import { LeafCache, type LeafCacheOptions } from './evaluate.js';
 
 export const SORTS = ['relevance', 'newest', 'oldest', 'title', 'author'] as const;
 export type SearchSort = (typeof SORTS)[number];
@@ -77,9 +78,16 @@ const TIER = 150;
 export class SearchService {
   readonly #index: SearchIndex;
   readonly #facets = new FacetStore();
+  readonly #leaves: LeafCache;
 
-  constructor(index: SearchIndex) {
+  constructor(index: SearchIndex, opts: { leafCache?: LeafCacheOptions } = {}) {
     this.#index = index;
+    this.#leaves = new LeafCache(opts.leafCache);
+  }
+
+  /** The in-memory sets of frequent words (see evaluate.ts). */
+  get leafCache(): LeafCache {
+    return this.#leaves;
   }
 
   get facetStore(): FacetStore {
@@ -102,7 +110,7 @@ export class SearchService {
     let fullTextOnly = new Set<number>();
     let pageHits: PageHit[] = [];
     if (compiled.expr && parsed.node) {
-      hits = await this.#index.match(compiled.expr);
+      hits = await this.#leaves.evaluate(compiled.expr, this.#index, this.#facets);
       const textExpr = req.fullText !== false && parsed.positive && !hasNot(compiled.expr) ? pageExpr(compiled.words) : null;
       if (textExpr) {
         pageHits = await this.#index.pageHits(textExpr, { limit: 2000 });
