@@ -591,7 +591,7 @@ export interface SearchIndex {
 
   // -- reading
   state(): Promise<{ seq: number; generation: number }>;
-  /** Documents changed after a (seq, id) position (all from `{ seq: 0, id: 0 }`), in that order, at most `limit`. */
+  /** Documents changed after a (seq, id) position (all from `{ seq: -1, id: 0 }`), in that order, at most `limit`. */
   facetRows(after: { seq: number; id: number }, limit: number): Promise<FacetRow[]>;
   /** Ids of documents matching; with `limit`, the newest (highest ids) first. */
   match(expr: MatchExpr, opts?: { limit?: number }): Promise<Uint32Array>;
@@ -613,6 +613,8 @@ export interface SearchIndex {
   size(): Promise<{ docs: number; pages: number; bytes: number | null }>;
 
   // -- full rebuild (see ReindexService)
+  /** Live records after an id, in id order, with what building their documents needs. */
+  sourceRecords(afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]>;
   beginRebuild(): Promise<void>;
   /** Writes rows a {@link SearchBuildPool} built into the shadow set. */
   writeRebuild(rows: EngineRows): Promise<void>;

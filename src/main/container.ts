@@ -60,7 +60,7 @@ export interface ContainerOptions {
   importLimits?: Partial<MarcSourceLimits>;
   /** Prepare imported records in a worker thread (default) or in this one (`false`). */
   importWorkers?: boolean;
-  /** Worker threads building documents in a full search reindex (default: cores − 1; 0: none). */
+  /** Worker threads building documents in a full search reindex (default: one per core; 0: none). */
   searchBuildThreads?: number;
   /** How often the job runner looks at an empty queue. */
   jobPollMs?: number;

@@ -55,9 +55,10 @@ function inProcess(dialect: Dialect): BuildPool {
   return { threads: 0, build: async (req) => buildBatch(dialect, req), close: async () => {} };
 }
 
-/** A pool of `threads` workers (default: one per core but one), or this thread. */
+/** A pool of `threads` workers (default: one per core), or this thread. */
 export async function openBuildPool(dialect: Dialect, opts: { threads?: number } = {}): Promise<BuildPool> {
-  const n = opts.threads ?? Math.max(1, availableParallelism() - 1);
+  // One per core: the main thread mostly waits on the database, so it needs no core of its own.
+  const n = opts.threads ?? Math.max(1, availableParallelism());
   const entry = workerEntry();
   if (n <= 0 || !entry) return inProcess(dialect);
   const workers: Worker[] = [];

@@ -5,6 +5,7 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { toIso } from '../db/schema.js';
 import type { FacetRow, RankRow, SearchRow, StoredVocab } from '../../app/ports.js';
 import type { DocRank, SearchDoc } from '../../domain/search/document.js';
 import { headingKey, surfacesOf } from '../../domain/search/vocabulary.js';
@@ -149,4 +150,10 @@ export function fixMarks(db: Db, text: string): string {
 export function prefixEnd(prefix: string): string {
   if (prefix === '') return '\u007f';
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** Live records after an id, with only what building their documents needs (a full rebuild). */
+export async function sourceRecords(db: Db, afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]> {
+  const rows = await run(db, fixMarks(db, `select id, marc, created_at from bib_records where status = 'active' and id > $1 order by id limit $2`), [afterId, limit]);
+  return rows.map((r) => ({ id: Number(r.id), marc: String(r.marc), createdAt: toIso(r.created_at as string | Date) }));
 }

@@ -13,7 +13,7 @@ import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
 import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { foldToken, syllables } from '../../text/vi.js';
-import { DOC_COLUMNS, VOCAB_AT, rankRowOf, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 const PREFIX: Record<SearchColumn, string> = {
@@ -325,6 +325,10 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   // ------------------------------------------------------------------ rebuild
+
+  sourceRecords(afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]> {
+    return sourceRecords(this.#db, afterId, limit);
+  }
 
   async beginRebuild(): Promise<void> {
     for (const s of dropSearchTables('postgres', '_new')) await run(this.#db, s);

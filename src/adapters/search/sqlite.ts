@@ -10,11 +10,11 @@ import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
 import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { syllables, foldToken } from '../../text/vi.js';
-import { DOC_COLUMNS, VOCAB_AT, rankRowOf, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
-/** Documents written by a full rebuild all carry this change number (facet arrays reload them whole). */
-export const REBUILT_SEQ = 1;
+/** Documents written by a full rebuild carry change number 0: below every later change, so a later rebuild never takes them for changes made while it ran. */
+export const REBUILT_SEQ = 0;
 
 const FTS_INSERT = `insert into search_fts (rowid, ${SEARCH_COLUMNS.join(', ')}) values (?${', ?'.repeat(SEARCH_COLUMNS.length)})`;
 
@@ -306,6 +306,10 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   // ------------------------------------------------------------------ rebuild
+
+  sourceRecords(afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]> {
+    return sourceRecords(this.#db, afterId, limit);
+  }
 
   async beginRebuild(): Promise<void> {
     for (const s of dropSearchTables('sqlite', '_new')) await run(this.#db, s);

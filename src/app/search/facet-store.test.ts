@@ -6,7 +6,7 @@ import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.j
 // ---------------------------------------------------------------------------------------------
 // A hand-written stand-in for the index: only what FacetStore reads (`state`, `facetRows`), with
 // the same (seq, id) order and the same rebuild behaviour as the engines (every rebuilt document
-// gets seq 1 and the generation goes up; the change counter does not go back).
+// gets seq 0 and the generation goes up; the change counter does not go back).
 
 class FakeIndex {
   generation = 1;
@@ -28,13 +28,13 @@ class FakeIndex {
     }
   }
 
-  /** A full reindex: the shadow set (seq 1 for all) swapped in. */
+  /** A full reindex: the shadow set (seq 0 for all) swapped in. */
   rebuild(docs: Iterable<readonly [number, DocFacets]>): void {
     this.#rows.clear();
     this.docs.clear();
     for (const [id, facets] of docs) {
       this.docs.set(id, facets);
-      this.#rows.set(id, { id, seq: 1, alive: true, facets, year: facets.year, holdings: 1 });
+      this.#rows.set(id, { id, seq: 0, alive: true, facets, year: facets.year, holdings: 1 });
     }
     this.generation++;
   }

@@ -105,7 +105,7 @@ export class FacetStore {
     class: new Dictionary(),
   };
   #maxUnit = 0;
-  #position = { seq: 0, id: 0 };
+  #position = { seq: -1, id: 0 };
   #stateSeq = -1;
   #generation = -1;
   #syncing: Promise<void> | null = null;
@@ -187,7 +187,7 @@ export class FacetStore {
     this.#used = 0;
     this.#wasted = 0;
     this.#live = 0;
-    this.#position = { seq: 0, id: 0 };
+    this.#position = { seq: -1, id: 0 };
     this.#stateSeq = -1;
   }
 

@@ -69,13 +69,12 @@ export class ReindexService {
       // Reads the next batch and hands it to the pool; null at the end.
       const readNext = async () => {
         if (exhausted) return null;
-        const records = await store.catalog.listRecords({ afterId, limit: BATCH });
+        const records = await store.search.sourceRecords(afterId, BATCH);
         if (records.length < BATCH) exhausted = true;
         if (records.length === 0) return null;
         afterId = records[records.length - 1]!.id;
-        const live = records.filter((r) => r.status === 'active');
-        const items = await store.search.docItems(live.map((r) => r.id));
-        return { read: records.length, built: pool.build({ records: live.map((r) => ({ id: r.id, marc: r.marc, createdAt: r.createdAt })), items: [...items] }) };
+        const items = await store.search.docItems(records.map((r) => r.id));
+        return { read: records.length, built: pool.build({ records, items: [...items] }) };
       };
       const inFlight: { read: number; built: ReturnType<SearchBuildPool['build']> }[] = [];
       for (let i = 0; i < AHEAD; i++) {
