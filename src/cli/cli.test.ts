@@ -132,6 +132,34 @@ describe('lienthong command line', () => {
     expect(r.stderr).toContain('nothing was written');
   });
 
+  it('searches the demo catalogue, with and without tones, as text and as JSON', async () => {
+    const plain = await lienthong(['search', 'truyen kieu']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/^\d+\tTruyện Kiều\tNguyễn Du\t2015\t\d+$/mu);
+    expect(plain.stderr).toMatch(/1 biểu ghi khớp|1 records match/u);
+    const toned = await lienthong(['search', 'Truyện Kiều', '--json']);
+    const body = JSON.parse(toned.stdout) as { total: number; results: { display: { title: string } }[]; facets: Record<string, unknown> };
+    expect(body.total).toBe(1);
+    expect(body.results[0]!.display.title).toBe('Truyện Kiều');
+    expect(Object.keys(body.facets)).toEqual(expect.arrayContaining(['library', 'language', 'subject']));
+    const none = await lienthong(['search', 'zzzqqq']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('');
+    const bad = await lienthong(['search', 'x', '--library', 'NOWHERE']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('NOWHERE');
+    const wrong = await lienthong(['search', 'x', '--limit', '500']);
+    expect(wrong.code).toBe(2);
+  });
+
+  it('rebuilds the search index and still finds the same records', async () => {
+    const r = await lienthong(['reindex']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\d+ (tài liệu|documents)/u);
+    const after = await lienthong(['search', 'truyen kieu']);
+    expect(after.stdout).toContain('Truyện Kiều');
+  });
+
   it('backs the database up into a copy that opens and holds the tree', async () => {
     const dest = join(scratch, 'backups');
     const r = await lienthong(['backup', dest]);
