@@ -11,6 +11,7 @@ if (existsSync(built) && !process.env.LIENTHONG_FROM_SOURCE) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // The project's tsconfig (JSX for Preact) whatever the working directory.
+  register({ tsconfig: join(root, 'tsconfig.json') });
   await import(pathToFileURL(join(root, 'src', 'main', 'cli.ts')).href);
 }

@@ -208,6 +208,10 @@ describe('lienthong command line', () => {
         child.on('close', () => reject(new Error(`exited early; stderr: ${stderr}`)));
       });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // A rendered page (TSX), started from outside the project folder.
+      const page = await fetch(`${url}/search?q=truyen+kieu`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Truyện Kiều');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(stderr).toContain('stopped.');
