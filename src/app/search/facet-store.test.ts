@@ -82,7 +82,7 @@ async function loaded(docs: [number, DocFacets][] = DOCS): Promise<{ store: Face
 const ids = (...xs: number[]) => Uint32Array.from(xs);
 const everything = (store: FacetStore) => store.all();
 
-type PlainCounts = { [K in keyof FacetCounts]: FacetCounts[K] extends number ? number : Record<string, number> };
+type PlainCounts = { [K in keyof FacetCounts]: FacetCounts[K] extends number ? number : FacetCounts[K] extends boolean ? boolean : Record<string, number> };
 
 /** Counts as plain objects (Map order kept), for toEqual. */
 function plain(c: FacetCounts | null): PlainCounts {
@@ -99,6 +99,7 @@ function plain(c: FacetCounts | null): PlainCounts {
     availableAt: o(c.availableAt),
     availableAnywhere: c.availableAnywhere,
     decade: o(c.decade),
+    approximate: c.approximate,
   };
 }
 
@@ -107,7 +108,7 @@ function expectedCounts(docs: Iterable<DocFacets>): PlainCounts {
   const bump = (m: Record<string, number>, k: string | number) => {
     m[String(k)] = (m[String(k)] ?? 0) + 1;
   };
-  const out: PlainCounts = { material: {}, language: {}, subject: {}, author: {}, collection: {}, class: {}, library: {}, availableAt: {}, availableAnywhere: 0, decade: {} };
+  const out: PlainCounts = { material: {}, language: {}, subject: {}, author: {}, collection: {}, class: {}, library: {}, availableAt: {}, availableAnywhere: 0, decade: {}, approximate: false };
   for (const d of docs) {
     bump(out.material, d.material);
     d.languages.forEach((v) => bump(out.language, v));
@@ -464,5 +465,25 @@ describe('FacetStore.activeFilters', () => {
     [{ subject: ['a'], author: ['b'], collection: ['c'], class: ['d'], material: ['e'] }, ['material', 'subject', 'author', 'collection', 'class']],
   ])('%j → %j', (filters, keys) => {
     expect(FacetStore.activeFilters(filters)).toEqual(keys);
+  });
+});
+
+describe('FacetStore.filterAndCount: beyond the exact limit', () => {
+  it('counts an even sample, scales it and says so; the matches themselves stay complete', async () => {
+    const index = new FakeIndex();
+    const langs = ['vie', 'eng'];
+    index.write(Array.from({ length: 1000 }, (_, i) => [i + 1, facets({ languages: [langs[(i + 1) % 2]!], year: 2000 + ((i + 1) % 10) })] as const));
+    const store = new FacetStore();
+    await store.sync(index as unknown as SearchIndex);
+    const hits = store.all();
+    const exact = store.filterAndCount(hits, {});
+    expect(exact.counts!.approximate).toBe(false);
+    const sampled = store.filterAndCount(hits, {}, { exactCounts: 100 });
+    expect(sampled.ids.length).toBe(1000);
+    expect(sampled.counts!.approximate).toBe(true);
+    // About one match in ten counted, times ten: near the true 500 each (ids alternate, so a
+    // sample taken by position would have seen only one language).
+    for (const lang of langs) expect(Math.abs(sampled.counts!.language.get(lang)! - 500)).toBeLessThan(150);
+    expect(Math.abs(sampled.counts!.decade.get(2000)! - 1000)).toBeLessThan(250);
   });
 });

@@ -128,6 +128,7 @@ const FacetsSchema = Type.Object({
     anywhere: Type.Integer({ description: 'Hits with a copy on the shelf somewhere' }),
     here: Type.Optional(Type.Integer({ description: 'Hits with a copy on the shelf at or below the unit of `near` (else `library`, else `available`)' })),
   }),
+  approximate: Type.Boolean({ description: 'Counts estimated from an even sample of the hits (only above 150,000 hits); exact otherwise' }),
 });
 
 export const SearchResponseSchema = Type.Object({
@@ -315,6 +316,7 @@ function presentFacets(
     class: named('class', c.class, (v) => classLabel(t, v)),
     decades: [...c.decade].sort((a, b) => b[0] - a[0]).map(([from, count]) => ({ from, to: from + 9, count })),
     availability: { anywhere: c.availableAnywhere, ...(opts.here ? { here: c.availableAt.get(opts.here.id) ?? 0 } : {}) },
+    approximate: c.approximate,
   };
 }
 
