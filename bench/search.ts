@@ -130,7 +130,13 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, size: Size): Prom
     const rawByCat = new Map<string, number[]>();
     const rawAll: number[] = [];
     const raw = rawRunner(c, dialect);
-    for (const q of mix) {
+    ctx.log(`  ${mix.length} queries, each also sent to the raw engine …`);
+    let lastNote = Date.now();
+    for (const [n, q] of mix.entries()) {
+      if (Date.now() - lastNote > 30_000) {
+        lastNote = Date.now();
+        ctx.log(`  ${n} / ${mix.length} …`);
+      }
       const t0 = performance.now();
       const r = await ask(q);
       const ms = performance.now() - t0;
@@ -152,6 +158,7 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, size: Size): Prom
     for (const cat of QUERY_CATEGORIES) rawStats[cat] = stats(rawByCat.get(cat) ?? []);
 
     const repeat = queryMix({ seed: 2, count: plan.queries, unitCodes: communes, repeatRate: 0.4, records: plan.records });
+    ctx.log('  again with 40% repeated queries, then the LIKE scan …');
     const rep: number[] = [];
     for (const q of repeat) {
       const t0 = performance.now();
@@ -229,9 +236,9 @@ async function likeScan(c: Container, words: string[]): Promise<number> {
 }
 
 export async function run(ctx: BenchContext): Promise<void> {
-  const outcomes: Outcome[] = [];
-  for (const dialect of ctx.dialects) outcomes.push(await runOn(ctx, dialect, ctx.size));
-  for (const o of outcomes) {
+  // Each database's figures are printed and saved as soon as its run ends.
+  for (const dialect of ctx.dialects) {
+    const o = await runOn(ctx, dialect, ctx.size);
     ctx.log('');
     ctx.log(`[${o.dialect}] ${formatCount(o.records)} records, ${formatCount(o.items)} items; reindex ${f1(o.reindexSeconds)} s (${o.reindexThreads} build threads); index ${o.indexBytes === null ? '?' : `${(o.indexBytes / 2 ** 20).toFixed(0)} MiB`}`);
     const rows = ['all', ...QUERY_CATEGORIES].map((cat) => {
