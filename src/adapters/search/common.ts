@@ -6,8 +6,8 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { toIso } from '../db/schema.js';
-import type { FacetRow, RankRow, SearchRow, StoredVocab } from '../../app/ports.js';
-import type { DocRank, SearchDoc } from '../../domain/search/document.js';
+import type { FacetRow, IndexHint, RankRow, SearchRow, StoredVocab } from '../../app/ports.js';
+import type { DocItem, DocRank, SearchDoc } from '../../domain/search/document.js';
 import { headingKey, surfacesOf } from '../../domain/search/vocabulary.js';
 
 export { headingKey, surfacesOf };
@@ -156,4 +156,45 @@ export function prefixEnd(prefix: string): string {
 export async function sourceRecords(db: Db, afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]> {
   const rows = await run(db, fixMarks(db, `select id, marc, created_at from bib_records where status = 'active' and id > $1 order by id limit $2`), [afterId, limit]);
   return rows.map((r) => ({ id: Number(r.id), marc: String(r.marc), createdAt: toIso(r.created_at as string | Date) }));
+}
+
+/**
+ * What a transaction has told the index so far: the records to rebuild before commit and the
+ * derived descriptions it already has for some of them. Both adapters keep one per instance.
+ */
+export class PendingChanges {
+  #dirty = new Set<number>();
+  #hints = new Map<number, IndexHint>();
+
+  markDirty(recordIds: Iterable<number>): void {
+    for (const id of recordIds) this.#dirty.add(id);
+  }
+
+  takeDirty(): number[] {
+    const out = [...this.#dirty];
+    this.#dirty.clear();
+    return out;
+  }
+
+  hint(recordId: number, h: IndexHint): void {
+    this.#hints.set(recordId, h);
+  }
+
+  takeHints(): Map<number, IndexHint> {
+    const out = this.#hints;
+    this.#hints = new Map();
+    return out;
+  }
+}
+
+/** The items query of `docItems`, the same on both engines but for how the ids are bound. */
+export const DOC_ITEMS_SQL = `select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
+   from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id`;
+
+/** Adds one row of {@link DOC_ITEMS_SQL} to the items by record. */
+export function addDocItem(out: Map<number, DocItem[]>, r: Record<string, unknown>): void {
+  const id = Number(r.record_id);
+  let list = out.get(id);
+  if (!list) out.set(id, (list = []));
+  list.push({ status: String(r.status), ownerPath: String(r.owner_path), locationPath: String(r.location_path), shelvingLocation: (r.shelving_location as string | null) ?? null });
 }

@@ -13,7 +13,7 @@ import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
 import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { foldToken, syllables } from '../../text/vi.js';
-import { DOC_COLUMNS, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 const PREFIX: Record<SearchColumn, string> = {
@@ -115,31 +115,26 @@ function ints(text: unknown): Uint32Array {
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres' as const;
   readonly #db: Db;
-  #dirty = new Set<number>();
-  #hints = new Map<number, IndexHint>();
+  readonly #pending = new PendingChanges();
 
   constructor(db: Db) {
     this.#db = db;
   }
 
   markDirty(recordIds: Iterable<number>): void {
-    for (const id of recordIds) this.#dirty.add(id);
+    this.#pending.markDirty(recordIds);
   }
 
   takeDirty(): number[] {
-    const out = [...this.#dirty];
-    this.#dirty.clear();
-    return out;
+    return this.#pending.takeDirty();
   }
 
   hint(recordId: number, h: IndexHint): void {
-    this.#hints.set(recordId, h);
+    this.#pending.hint(recordId, h);
   }
 
   takeHints(): Map<number, IndexHint> {
-    const out = this.#hints;
-    this.#hints = new Map();
-    return out;
+    return this.#pending.takeHints();
   }
 
   async docItems(recordIds: readonly number[]): Promise<Map<number, DocItem[]>> {
@@ -147,17 +142,10 @@ export class PostgresSearchIndex implements SearchIndex {
     if (recordIds.length === 0) return out;
     const rows = await run(
       this.#db,
-      `select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
-         from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id
-        where i.record_id = any($1::int[])`,
+      `${DOC_ITEMS_SQL} where i.record_id = any($1::int[])`,
       [recordIds],
     );
-    for (const r of rows) {
-      const id = Number(r.record_id);
-      let list = out.get(id);
-      if (!list) out.set(id, (list = []));
-      list.push({ status: String(r.status), ownerPath: String(r.owner_path), locationPath: String(r.location_path), shelvingLocation: (r.shelving_location as string | null) ?? null });
-    }
+    for (const r of rows) addDocItem(out, r);
     return out;
   }
 

@@ -10,7 +10,7 @@ import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
 import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { syllables, foldToken } from '../../text/vi.js';
-import { DOC_COLUMNS, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 /** Documents written by a full rebuild carry change number 0: below every later change, so a later rebuild never takes them for changes made while it ran. */
@@ -52,8 +52,7 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly engine = 'sqlite-fts5' as const;
   readonly #db: Db;
   readonly #reader: () => SQLite.Database;
-  #dirty = new Set<number>();
-  #hints = new Map<number, IndexHint>();
+  readonly #pending = new PendingChanges();
   readonly #stmts = new Map<string, SQLite.Statement>();
 
   constructor(db: Db, reader: () => SQLite.Database) {
@@ -71,23 +70,19 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   markDirty(recordIds: Iterable<number>): void {
-    for (const id of recordIds) this.#dirty.add(id);
+    this.#pending.markDirty(recordIds);
   }
 
   takeDirty(): number[] {
-    const out = [...this.#dirty];
-    this.#dirty.clear();
-    return out;
+    return this.#pending.takeDirty();
   }
 
   hint(recordId: number, h: IndexHint): void {
-    this.#hints.set(recordId, h);
+    this.#pending.hint(recordId, h);
   }
 
   takeHints(): Map<number, IndexHint> {
-    const out = this.#hints;
-    this.#hints = new Map();
-    return out;
+    return this.#pending.takeHints();
   }
 
   async docItems(recordIds: readonly number[]): Promise<Map<number, DocItem[]>> {
@@ -96,17 +91,10 @@ export class SqliteSearchIndex implements SearchIndex {
       const part = recordIds.slice(i, i + 500);
       const rows = await run(
         this.#db,
-        `select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
-           from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id
-          where i.record_id in (${part.map(() => '?').join(',')})`,
+        `${DOC_ITEMS_SQL} where i.record_id in (${part.map(() => '?').join(',')})`,
         part,
       );
-      for (const r of rows) {
-        const id = Number(r.record_id);
-        let list = out.get(id);
-        if (!list) out.set(id, (list = []));
-        list.push({ status: String(r.status), ownerPath: String(r.owner_path), locationPath: String(r.location_path), shelvingLocation: (r.shelving_location as string | null) ?? null });
-      }
+      for (const r of rows) addDocItem(out, r);
     }
     return out;
   }
