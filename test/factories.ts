@@ -3,7 +3,7 @@
  * several levels, on a real database.
  */
 import { afterEach, beforeEach } from 'vitest';
-import { createContainer, type Container } from '../src/main/container.js';
+import { createContainer, type Container, type ContainerOptions } from '../src/main/container.js';
 import { systemActor, type Actor } from '../src/app/actor.js';
 import type { Clock } from '../src/app/ports.js';
 import type { OrgUnit } from '../src/domain/org/unit.js';
@@ -33,10 +33,10 @@ export interface TestEnv {
 }
 
 /** A container on a fresh database with cheap (still argon2id) password hashing. */
-export async function testEnv(dialect: TestDialect, opts: { clock?: TestClock } = {}): Promise<TestEnv> {
+export async function testEnv(dialect: TestDialect, opts: { clock?: TestClock; container?: Partial<ContainerOptions> } = {}): Promise<TestEnv> {
   const db = await tempDatabase(dialect);
   const clock = opts.clock ?? new TestClock();
-  const container = await createContainer({ databaseUrl: db.url, clock, argon2: { memoryCost: 1024, timeCost: 1 }, poolSize: 4 });
+  const container = await createContainer({ databaseUrl: db.url, clock, argon2: { memoryCost: 1024, timeCost: 1 }, poolSize: 4, ...opts.container });
   return {
     container,
     clock,
@@ -109,7 +109,7 @@ export interface TreeEnv {
 }
 
 /** A fresh database with the small tree on it, and its users as actors. */
-export async function treeEnv(dialect: TestDialect, opts: { clock?: TestClock } = {}): Promise<TreeEnv> {
+export async function treeEnv(dialect: TestDialect, opts: { clock?: TestClock; container?: Partial<ContainerOptions> } = {}): Promise<TreeEnv> {
   const env = await testEnv(dialect, opts);
   const c = env.container;
   try {

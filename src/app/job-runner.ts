@@ -7,8 +7,29 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Clock, Job, Store } from './ports.js';
+import { AppError } from '../domain/errors.js';
 
-export type JobHandler = (job: Job, owner: string) => Promise<unknown>;
+/**
+ * Runs one job. `signal` aborts when the job's time limit passes; a handler that checks it (or
+ * whose progress reports start returning false) stops early.
+ */
+export type JobHandler = (job: Job, owner: string, signal: AbortSignal) => Promise<unknown>;
+
+/** The wait before retry `attempt` (1, 2, …): 30 s doubling, at most an hour. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
+
+/** Bad input is not worth another try; anything else (a crash, a timeout, a lost connection) is. */
+function permanent(e: unknown): boolean {
+  return e instanceof AppError;
+}
+
+class JobTimeout extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${Math.round(ms / 1000)} s`);
+  }
+}
 
 export interface JobRunnerOptions {
   store: Store;
@@ -37,12 +58,39 @@ export class JobRunner {
     const now = this.#o.clock.now();
     const job = await this.#o.store.jobs.claim([...this.#o.handlers.keys()], this.owner, new Date(now.getTime() + this.#o.leaseMs).toISOString(), now.toISOString());
     if (!job) return false;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.#o.handlers.get(job.kind)!(job, this.owner);
+      const run = this.#o.handlers.get(job.kind)!(job, this.owner, abort.signal);
+      if (job.timeoutMs) {
+        const limit = job.timeoutMs;
+        run.catch(() => undefined); // once timed out, its own failure is no longer news
+        await Promise.race([
+          run,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              abort.abort();
+              reject(new JobTimeout(limit));
+            }, limit);
+          }),
+        ]);
+      } else {
+        await run;
+      }
     } catch (e) {
       this.#o.log?.(`job ${job.id} (${job.kind}) failed`, e);
       const latest = await this.#o.store.jobs.get(job.id);
-      if (latest?.status === 'running') await this.#o.store.jobs.finish(job.id, this.owner, 'failed', { error: e instanceof Error ? e.message : String(e) }, this.#o.clock.now().toISOString());
+      if (latest?.status === 'running' && latest.leaseOwner === this.owner) {
+        const error = e instanceof Error ? e.message : String(e);
+        const now = this.#o.clock.now();
+        if (!permanent(e) && latest.attempts < latest.maxAttempts) {
+          await this.#o.store.jobs.retryLater(job.id, this.owner, error, new Date(now.getTime() + retryDelayMs(latest.attempts)).toISOString(), now.toISOString());
+        } else {
+          await this.#o.store.jobs.finish(job.id, this.owner, 'failed', { error }, now.toISOString());
+        }
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
     }
     return true;
   }

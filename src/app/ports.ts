@@ -2,6 +2,8 @@
  * Ports: what the use cases need from the outside world. Adapters implement them
  * (`adapters/db` for storage, `adapters/crypto` for passwords); tests use the real ones.
  */
+import type { AccessLevel, DublinCore, Licence, OcrLanguageSet, PlanCategory, WorkflowState } from '../domain/digital/object.js';
+import type { PageWord } from './digital/media.js';
 import type { OrgUnit, UnitDetails } from '../domain/org/unit.js';
 import type { OrgEvent, OrgEventKind, UnitStatus } from '../domain/org/history.js';
 import type { SettingValue } from '../domain/org/settings.js';
@@ -426,6 +428,12 @@ export interface Job {
   startedAt: string | null;
   finishedAt: string | null;
   updatedAt: string;
+  /** Tries before the job is given up as failed (1: no retry). */
+  maxAttempts: number;
+  /** Longest one attempt may run, in ms; null: no limit beyond the lease. */
+  timeoutMs: number | null;
+  /** Not taken before this time (a retry's backoff, or a scheduled job). */
+  runAfter: string | null;
 }
 
 export interface ImportResult {
@@ -440,9 +448,12 @@ export interface ImportResult {
 }
 
 export interface JobRepository {
-  insert(j: { kind: string; unitId: number | null; createdBy: number | null; actorLabel: string; params: Record<string, unknown>; dedupeKey: string | null; progressTotal: number | null }, now: string): Promise<Job>;
+  insert(
+    j: { kind: string; unitId: number | null; createdBy: number | null; actorLabel: string; params: Record<string, unknown>; dedupeKey: string | null; progressTotal: number | null; maxAttempts?: number; timeoutMs?: number | null; runAfter?: string | null },
+    now: string,
+  ): Promise<Job>;
   get(id: number): Promise<Job | undefined>;
-  list(f: { kind?: string; unitIds?: readonly number[]; limit: number; beforeId?: number }): Promise<Job[]>;
+  list(f: { kind?: string; kinds?: readonly string[]; status?: JobStatus; unitIds?: readonly number[]; limit: number; beforeId?: number }): Promise<Job[]>;
   findByDedupeKey(kind: string, key: string): Promise<Job[]>;
   /** Takes the oldest queued job of these kinds, or one whose lease ran out; undefined if none. */
   claim(kinds: readonly string[], owner: string, leaseUntil: string, now: string): Promise<Job | undefined>;
@@ -452,6 +463,10 @@ export interface JobRepository {
   progress(id: number, owner: string, p: { checkpoint: number; progressDone: number; progressTotal?: number | null; summary: Record<string, unknown>; leaseUntil: string }, now: string): Promise<boolean>;
   finish(id: number, owner: string | null, status: JobStatus, p: { summary?: Record<string, unknown> | null; error?: string | null }, now: string): Promise<void>;
   requeue(id: number, now: string): Promise<void>;
+  /** Puts a failed attempt back in the queue, not to be taken before `runAfter`. */
+  retryLater(id: number, owner: string, error: string, runAfter: string, now: string): Promise<void>;
+  /** Counts jobs by kind and status (for the staff jobs page). */
+  counts(): Promise<{ kind: string; status: JobStatus; count: number }[]>;
   appendResults(rows: readonly ImportResult[]): Promise<void>;
   results(jobId: number, f: { outcome?: string; afterSeq?: number; limit: number }): Promise<ImportResult[]>;
   resultsOfRecord(recordId: number): Promise<ImportResult[]>;
@@ -468,6 +483,7 @@ export interface Repos {
   catalog: CatalogRepository;
   jobs: JobRepository;
   search: SearchIndex;
+  digital: DigitalRepository;
 }
 
 export interface Store extends Repos {
@@ -626,4 +642,172 @@ export interface SearchIndex {
    */
   finishRebuild(sinceSeq: number): Promise<{ generation: number; changed: number[] }>;
   abandonRebuild(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- digital library
+
+export type ProcessingState = 'none' | 'queued' | 'running' | 'done' | 'failed';
+
+export interface DigitalObjectFields {
+  recordId: number | null;
+  ownerUnitId: number;
+  title: string;
+  dc: DublinCore;
+  category: PlanCategory;
+  access: AccessLevel;
+  embargoUntil: string | null;
+  licence: Licence;
+  downloadable: boolean;
+  watermark: boolean;
+  ocrLanguages: OcrLanguageSet;
+  forceOcr: boolean;
+  state: WorkflowState;
+  stateReason: string | null;
+  assigneeId: number | null;
+}
+
+export interface StoredDigitalObject extends DigitalObjectFields {
+  id: number;
+  pageCount: number;
+  textPages: number;
+  processing: ProcessingState;
+  processingError: string | null;
+  status: 'active' | 'deleted';
+  source: string;
+  version: number;
+  createdBy: number | null;
+  updatedBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface DigitalFile {
+  id: number;
+  objectId: number;
+  seq: number;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  name: string;
+  pages: number;
+  createdAt: string;
+}
+
+export interface DigitalPage {
+  id: number;
+  objectId: number;
+  seq: number;
+  fileId: number;
+  filePage: number;
+  label: string | null;
+  width: number | null;
+  height: number | null;
+  pyramidSha256: string | null;
+  text: string | null;
+  textSource: 'ocr' | 'pdf' | null;
+  confidence: number | null;
+  engine: string | null;
+  textAt: string | null;
+}
+
+export interface DigitalCollection {
+  id: number;
+  ownerUnitId: number;
+  code: string;
+  nameVi: string;
+  nameEn: string;
+  description: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BlobRow {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  createdAt: string;
+  checkedAt: string | null;
+  checkStatus: 'ok' | 'missing' | 'mismatch' | null;
+  checkDetail: string | null;
+}
+
+export interface IngestResult {
+  jobId: number;
+  seq: number;
+  outcome: 'created' | 'failed' | 'skipped';
+  objectId: number | null;
+  label: string | null;
+  problems: Array<{ code: string; params?: Record<string, unknown> }>;
+}
+
+export interface DigitalObjectFilter {
+  unitIds?: readonly number[];
+  states?: readonly WorkflowState[];
+  assigneeId?: number | null;
+  collectionId?: number;
+  category?: PlanCategory;
+  recordId?: number;
+  /** Case-insensitive part of the title. */
+  titleLike?: string;
+  limit: number;
+  beforeId?: number;
+}
+
+export interface DigitalRepository {
+  insertObject(o: DigitalObjectFields & { source: string; createdBy: number | null }, now: string): Promise<number>;
+  getObject(id: number): Promise<StoredDigitalObject | undefined>;
+  /** Changes fields if `version` matches (any version when undefined); false otherwise. Bumps the version. */
+  updateObject(id: number, patch: Partial<DigitalObjectFields> & { publishedAt?: string | null }, by: number | null, now: string, version?: number): Promise<boolean>;
+  setProcessing(id: number, state: ProcessingState, error: string | null, now: string): Promise<void>;
+  markObjectDeleted(id: number, by: number | null, now: string): Promise<void>;
+  listObjects(f: DigitalObjectFilter): Promise<StoredDigitalObject[]>;
+  countObjects(f: Omit<DigitalObjectFilter, 'limit' | 'beforeId'>): Promise<number>;
+  /** Live objects linked to any of these records. */
+  objectsOfRecords(recordIds: readonly number[]): Promise<StoredDigitalObject[]>;
+  /** Published, live objects per owning unit and category. */
+  publishedCounts(): Promise<{ unitId: number; category: PlanCategory; count: number }[]>;
+  /** Objects per owning unit and workflow state (live ones). */
+  stateCounts(unitIds?: readonly number[]): Promise<{ unitId: number; state: WorkflowState; count: number }[]>;
+
+  putBlob(b: { sha256: string; size: number; mediaType: string }, now: string): Promise<void>;
+  getBlob(sha256: string): Promise<BlobRow | undefined>;
+  /** Blobs in hash order after `afterSha`, for the fixity sweep. */
+  blobsAfter(afterSha: string, limit: number): Promise<BlobRow[]>;
+  recordFixity(sha256: string, status: 'ok' | 'missing' | 'mismatch', detail: string | null, now: string): Promise<void>;
+  fixityProblems(limit: number): Promise<BlobRow[]>;
+  /** Whether any file or page image still refers to this blob. */
+  blobInUse(sha256: string): Promise<boolean>;
+
+  addFile(f: Omit<DigitalFile, 'id' | 'createdAt'>, now: string): Promise<DigitalFile>;
+  filesOf(objectId: number): Promise<DigitalFile[]>;
+  getFile(id: number): Promise<DigitalFile | undefined>;
+  /** Replaces an object's pages (their text goes with them). */
+  replacePages(objectId: number, pages: readonly { seq: number; fileId: number; filePage: number; label: string | null }[]): Promise<DigitalPage[]>;
+  pagesOf(objectId: number): Promise<DigitalPage[]>;
+  getPage(objectId: number, seq: number): Promise<DigitalPage | undefined>;
+  setPageImage(pageId: number, p: { width: number; height: number; pyramidSha256: string }): Promise<void>;
+  setPageText(pageId: number, p: { text: string; words: readonly PageWord[]; textSource: 'ocr' | 'pdf'; confidence: number; engine: string }, now: string): Promise<void>;
+  pageWords(pageId: number): Promise<PageWord[]>;
+  /** Pages' words for many pages at once (search inside an object). */
+  wordsOfPages(pageIds: readonly number[]): Promise<Map<number, PageWord[]>>;
+  /** Recounts pages and pages with text from the pages table. */
+  refreshCounts(objectId: number): Promise<{ pageCount: number; textPages: number }>;
+
+  insertCollection(c: { ownerUnitId: number; code: string; nameVi: string; nameEn: string; description: string | null }, now: string): Promise<number>;
+  updateCollection(id: number, c: { nameVi: string; nameEn: string; description: string | null }, now: string, version: number): Promise<boolean>;
+  getCollection(id: number): Promise<DigitalCollection | undefined>;
+  getCollectionByCode(code: string): Promise<DigitalCollection | undefined>;
+  listCollections(f: { unitIds?: readonly number[] }): Promise<(DigitalCollection & { objects: number })[]>;
+  deleteCollection(id: number): Promise<void>;
+  setObjectCollections(objectId: number, collectionIds: readonly number[]): Promise<void>;
+  collectionsOf(objectId: number): Promise<DigitalCollection[]>;
+
+  setTarget(unitId: number, category: PlanCategory, held: number, now: string): Promise<void>;
+  targets(unitIds?: readonly number[]): Promise<{ unitId: number; category: PlanCategory; held: number }[]>;
+
+  appendIngestResults(rows: readonly IngestResult[]): Promise<void>;
+  ingestResults(jobId: number, f: { outcome?: string; afterSeq?: number; limit: number }): Promise<IngestResult[]>;
 }

@@ -8,6 +8,7 @@ import { LOCALES } from '../i18n/i18n.js';
 import type { CliDeps } from './context.js';
 import { registerBackup } from './backup.command.js';
 import { registerCatalog } from './catalog.command.js';
+import { registerDigital } from './digital.command.js';
 import { registerSearch } from './search.command.js';
 import { registerDemo } from './demo.command.js';
 import { registerMigrate } from './migrate.command.js';
@@ -49,6 +50,7 @@ Examples:
   registerOrg(program, deps);
   registerBackup(program, deps);
   registerCatalog(program, deps);
+  registerDigital(program, deps);
   registerSearch(program, deps);
   return program;
 }

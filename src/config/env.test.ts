@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       demo: true,
       trustProxy: false,
+      inProcessJobs: true,
+      ocr: 'native',
     });
     expect(Object.isFrozen(c)).toBe(true);
   });

@@ -30,6 +30,10 @@ export interface Config {
   demo: boolean;
   /** `LIENTHONG_TRUST_PROXY` — `1` behind a reverse proxy, so client addresses come from X-Forwarded-For. */
   trustProxy: boolean;
+  /** `LIENTHONG_JOBS` — `0` so the web server runs no background jobs (left to `lienthong worker` processes). Default on. */
+  inProcessJobs: boolean;
+  /** `LIENTHONG_OCR` — `native` (the tesseract program when installed, else tesseract.js) or `wasm` (always tesseract.js). Default `native`. */
+  ocr: 'native' | 'wasm';
 }
 
 export class ConfigError extends Error {
@@ -42,7 +46,7 @@ export class ConfigError extends Error {
 }
 
 /** Flags given on the command line, by the same names as the variables they override. */
-export type ConfigOverrides = Partial<Record<'LIENTHONG_DATA_DIR' | 'DATABASE_URL' | 'HOST' | 'PORT' | 'BASE_URL' | 'SESSION_SECRET' | 'LOG_LEVEL' | 'LIENTHONG_DEMO' | 'LIENTHONG_TRUST_PROXY', string>>;
+export type ConfigOverrides = Partial<Record<'LIENTHONG_DATA_DIR' | 'DATABASE_URL' | 'HOST' | 'PORT' | 'BASE_URL' | 'SESSION_SECRET' | 'LOG_LEVEL' | 'LIENTHONG_DEMO' | 'LIENTHONG_TRUST_PROXY' | 'LIENTHONG_JOBS' | 'LIENTHONG_OCR', string>>;
 
 function flag(v: string | undefined, name: string, def: boolean, problems: string[]): boolean {
   if (v === undefined || v === '') return def;
@@ -110,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 
   const demo = flag(get('LIENTHONG_DEMO'), 'LIENTHONG_DEMO', true, problems);
   const trustProxy = flag(get('LIENTHONG_TRUST_PROXY'), 'LIENTHONG_TRUST_PROXY', false, problems);
+  const inProcessJobs = flag(get('LIENTHONG_JOBS'), 'LIENTHONG_JOBS', true, problems);
+  const rawOcr = (get('LIENTHONG_OCR') || 'native').toLowerCase();
+  const ocr = rawOcr === 'wasm' ? 'wasm' : 'native';
+  if (rawOcr !== ocr) problems.push(`LIENTHONG_OCR must be native or wasm (got "${rawOcr}")`);
 
   let sessionSecret = get('SESSION_SECRET') ?? '';
   if (sessionSecret !== '' && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
@@ -118,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 
   if (sessionSecret === '') sessionSecret = readOrCreateSecret(dataDir);
 
-  return Object.freeze({ dataDir, databaseUrl, database, host, port, baseUrl, sessionSecret, logLevel, demo, trustProxy });
+  return Object.freeze({ dataDir, databaseUrl, database, host, port, baseUrl, sessionSecret, logLevel, demo, trustProxy, inProcessJobs, ocr });
 }
 
 function readOrCreateSecret(dataDir: string): string {

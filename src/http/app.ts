@@ -20,6 +20,8 @@ import { healthRoutes } from './health.routes.js';
 import { publicPageRoutes } from './pages/public/public.routes.js';
 import { staffPageRoutes } from './pages/staff/staff.routes.js';
 import { apiRoutes } from './api/api.routes.js';
+import { iiifRoutes, IIIF_PREFIX } from './protocols/iiif.routes.js';
+import { digitalPageRoutes } from './pages/public/digital.pages.js';
 
 export interface AppDeps {
   services: Services;
@@ -70,7 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(healthRoutes, deps);
   await app.register(assetRoutes);
   await app.register(apiRoutes, { ...deps, prefix: '/api/v1' });
+  await app.register(iiifRoutes, { ...deps, prefix: IIIF_PREFIX });
   await app.register(publicPageRoutes, deps);
+  await app.register(digitalPageRoutes, deps);
   await app.register(staffPageRoutes, { ...deps, prefix: '/staff' });
   return app;
 }

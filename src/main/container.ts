@@ -2,7 +2,9 @@
  * The composition root: builds the database, adapters and use cases from the configuration.
  * No module-level singletons; tests build their own container with their own database.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase, migrate, type DatabaseHandle } from '../adapters/db/database.js';
 import { createStore } from '../adapters/db/store.js';
 import { argon2Hasher, type Argon2Options } from '../adapters/crypto/argon2.js';
@@ -23,6 +25,19 @@ import { openBuildPool } from '../adapters/search/build-pool.js';
 import { JobRunner, type JobHandler } from '../app/job-runner.js';
 import { inspectMarcFile, type MarcSourceLimits } from '../adapters/files/marc-source.js';
 import { preparedInProcess, preparedInWorker } from '../adapters/files/prepared-source.js';
+import { FileBlobStore } from '../adapters/files/blob-store.js';
+import { createImageTools } from '../adapters/image/sharp-tools.js';
+import { etag as renderEtag, renderImage, renderKey, TileCache } from '../adapters/image/iiif-renderer.js';
+import { IiifService } from '../app/digital/iiif.service.js';
+import { BagService } from '../app/digital/bag.service.js';
+import { nodeBagIo } from '../adapters/files/bag-io.js';
+import { createPdfTools } from '../adapters/pdf/index.js';
+import { createOcrEngine } from '../adapters/ocr/index.js';
+import { DigitalService, DIGITAL_PROCESS_JOB } from '../app/digital/digital.service.js';
+import { DigitalProcessor } from '../app/digital/processing.js';
+import { IngestService, INGEST_JOB } from '../app/digital/ingest.service.js';
+import { FixityService, FIXITY_JOB } from '../app/digital/fixity.service.js';
+import { DEFAULT_MEDIA_LIMITS, type BlobStore, type MediaLimits, type OcrEngine } from '../app/digital/media.js';
 
 export interface Services {
   org: OrgService;
@@ -35,6 +50,11 @@ export interface Services {
   exports: ExportService;
   search: SearchService;
   reindex: ReindexService;
+  digital: DigitalService;
+  iiif: IiifService;
+  bags: BagService;
+  ingest: IngestService;
+  fixity: FixityService;
 }
 
 export interface Container {
@@ -45,6 +65,10 @@ export interface Container {
   services: Services;
   /** Runs queued jobs; the server starts it, the CLI runs jobs itself. */
   jobs: JobRunner;
+  /** The content-addressed file store of the digital library. */
+  blobs: BlobStore;
+  /** The processor of digital objects, for tests and the CLI that run a job directly. */
+  processor: DigitalProcessor;
   close(): Promise<void>;
 }
 
@@ -64,12 +88,23 @@ export interface ContainerOptions {
   searchBuildThreads?: number;
   /** How often the job runner looks at an empty queue. */
   jobPollMs?: number;
+  /** Where stored files live (`<dataDir>/files`, derived files in `<dataDir>/cache`); a temporary folder when absent. */
+  dataDir?: string;
+  /** The public address, for links written into records (856). */
+  baseUrl?: string;
+  mediaLimits?: Partial<MediaLimits>;
+  /** Byte budget of the rendered-tile cache (default 2 GiB). */
+  tileCacheBytes?: number;
+  /** `native` (the tesseract binary, when present), `wasm` (tesseract.js), or a ready engine (tests). */
+  ocr?: 'native' | 'wasm' | (() => Promise<OcrEngine>);
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
 export async function createContainer(opts: ContainerOptions): Promise<Container> {
   const handle = openDatabase({ url: opts.databaseUrl, poolSize: opts.poolSize });
+  let ownedDir: string | undefined;
+  let ocrEngine: Promise<OcrEngine> | undefined;
   try {
     await migrate(handle);
     // Every transaction indexes the records it touched before it commits.
@@ -96,23 +131,58 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
       exports: new ExportService({ store, orgCode }),
       search: new SearchService(store.search),
       reindex: new ReindexService({ store, indexer, pool: () => openBuildPool(handle.dialect, { threads: opts.searchBuildThreads }) }),
-    };
-    const handlers = new Map<string, JobHandler>([[IMPORT_JOB_KIND, (job, owner) => services.imports.process(job, { owner })]]);
-    const jobs = new JobRunner({ store, clock, handlers, pollMs: opts.jobPollMs });
+    } as Omit<Services, 'digital' | 'iiif' | 'bags' | 'ingest' | 'fixity'> as Services;
+
+    const dataDir = opts.dataDir ?? (ownedDir = await mkdtemp(join(tmpdir(), 'lienthong-data-')));
+    const blobs = await FileBlobStore.open(join(dataDir, 'files'));
+    const limits: MediaLimits = { ...DEFAULT_MEDIA_LIMITS, ...opts.mediaLimits };
+    const images = createImageTools();
+    const pdf = createPdfTools();
+    const baseUrl = (opts.baseUrl ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+    // The runner is made after the services that wake it: they reach it through this box.
+    const runnerBox: { current?: JobRunner } = {};
+    services.digital = new DigitalService({ store, clock, blobs, images, pdf, limits, orgCode, publicUrl: (path) => baseUrl + path, kick: () => runnerBox.current?.kick() });
+    services.iiif = new IiifService({
+      digital: services.digital,
+      store,
+      renderer: { render: renderImage, key: renderKey, etag: renderEtag },
+      cache: new TileCache({ dir: join(blobs.cacheDir, 'iiif'), maxBytes: opts.tileCacheBytes ?? 2 * 1024 ** 3 }),
+    });
+    services.bags = new BagService({ store, clock, digital: services.digital, io: nodeBagIo });
+    services.ingest = new IngestService({ store, clock, digital: services.digital });
+    services.fixity = new FixityService({ store, clock, blobs });
+    const prefer = typeof opts.ocr === 'string' ? opts.ocr : 'native';
+    const openOcr = typeof opts.ocr === 'function' ? opts.ocr : () => createOcrEngine({ prefer });
+    const processor = new DigitalProcessor({ store, clock, blobs, images, pdf, limits, ocr: () => (ocrEngine ??= openOcr()), syncFullText: (id) => services.digital.syncFullText(id) });
+
+    const handlers = new Map<string, JobHandler>([
+      [IMPORT_JOB_KIND, (job, owner) => services.imports.process(job, { owner })],
+      [DIGITAL_PROCESS_JOB, (job, owner, signal) => processor.process(job, owner, signal)],
+      [INGEST_JOB, (job, owner) => services.ingest.process(job, { owner })],
+      [FIXITY_JOB, (job, owner, signal) => services.fixity.process(job, owner, signal)],
+    ]);
+    const runner = new JobRunner({ store, clock, handlers, pollMs: opts.jobPollMs });
+    runnerBox.current = runner;
     return {
       handle,
       store,
       clock,
       hasher,
       services,
-      jobs,
+      jobs: runner,
+      blobs,
+      processor,
       close: async () => {
-        await jobs.stop();
+        await runner.stop();
+        await pdf.close();
+        if (ocrEngine) await (await ocrEngine.catch(() => undefined))?.close();
         await handle.close();
+        if (ownedDir) await rm(ownedDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await handle.close();
+    if (ownedDir) await rm(ownedDir, { recursive: true, force: true });
     throw e;
   }
 }

@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { Config } from '../config/env.js';
 import { buildApp } from '../http/app.js';
 import { createContainer } from './container.js';
+import { startScheduler } from './scheduler.js';
 import { firstStart, type CreatedAccount } from '../app/setup.service.js';
 
 export interface RunningServer {
@@ -29,7 +30,7 @@ export function formatAccounts(accounts: readonly CreatedAccount[]): string {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'lienthong', pid: process.pid } });
-  const container = await createContainer({ databaseUrl: config.databaseUrl });
+  const container = await createContainer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, baseUrl: config.baseUrl, ocr: config.ocr });
   try {
     let accounts: CreatedAccount[] = [];
     try {
@@ -55,8 +56,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const port = Number(new URL(address).port);
     const shown = config.port === 0 || config.host === '0.0.0.0' ? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}` : config.baseUrl;
     process.stdout.write(`\n  Liên Thông is running at ${shown}  (database: ${container.store.dialect})\n  Staff sign-in: ${shown}/staff/login\n\n`);
-    // Queued jobs (imports) run in this process; several server processes share the one queue.
-    container.jobs.start();
+    // Queued jobs (imports, digitisation, fixity) run in this process unless LIENTHONG_JOBS=0
+    // leaves them to `lienthong worker` processes; all share the one queue.
+    if (config.inProcessJobs) container.jobs.start();
+    const scheduler = startScheduler(container, (err) => logger.warn({ err }, 'scheduling failed'));
     // Expired sessions are removed hourly; any process may do it, the delete is idempotent.
     const sweep = setInterval(() => {
       container.store.sessions.deleteExpired(new Date().toISOString()).catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
@@ -66,6 +69,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       url: shown,
       close: async () => {
         clearInterval(sweep);
+        scheduler.stop();
         await app.close();
         await container.close();
       },

@@ -227,6 +227,9 @@ export interface JobsTable {
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   updated_at: Timestamp;
+  max_attempts: Generated<number>;
+  timeout_ms: number | null;
+  run_after: NullableTimestamp;
 }
 
 export interface ImportResultsTable {
@@ -258,6 +261,121 @@ export interface Database {
   items: ItemsTable;
   jobs: JobsTable;
   import_results: ImportResultsTable;
+  blobs: BlobsTable;
+  digital_objects: DigitalObjectsTable;
+  digital_files: DigitalFilesTable;
+  digital_pages: DigitalPagesTable;
+  digital_collections: DigitalCollectionsTable;
+  digital_object_collections: DigitalObjectCollectionsTable;
+  digital_targets: DigitalTargetsTable;
+  ingest_results: IngestResultsTable;
+}
+
+type BigIntColumn = ColumnType<number | string, number, number>;
+
+export interface BlobsTable {
+  sha256: string;
+  size: BigIntColumn;
+  media_type: string;
+  created_at: Timestamp;
+  checked_at: NullableTimestamp;
+  check_status: string | null;
+  check_detail: string | null;
+}
+
+export interface DigitalObjectsTable {
+  id: Generated<number>;
+  record_id: number | null;
+  owner_unit_id: number;
+  title: string;
+  dc: string;
+  category: string;
+  access: string;
+  embargo_until: string | null;
+  licence: string;
+  downloadable: number;
+  watermark: number;
+  ocr_languages: string;
+  force_ocr: number;
+  state: string;
+  state_reason: string | null;
+  assignee_id: number | null;
+  page_count: Generated<number>;
+  text_pages: Generated<number>;
+  processing: Generated<string>;
+  processing_error: string | null;
+  status: Generated<string>;
+  source: string;
+  version: Generated<number>;
+  created_by: number | null;
+  updated_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  published_at: NullableTimestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface DigitalFilesTable {
+  id: Generated<number>;
+  object_id: number;
+  seq: number;
+  sha256: string;
+  size: BigIntColumn;
+  media_type: string;
+  name: string;
+  pages: number;
+  created_at: Timestamp;
+}
+
+export interface DigitalPagesTable {
+  id: Generated<number>;
+  object_id: number;
+  seq: number;
+  file_id: number;
+  file_page: number;
+  label: string | null;
+  width: number | null;
+  height: number | null;
+  pyramid_sha256: string | null;
+  text: string | null;
+  words: string | null;
+  text_source: string | null;
+  confidence: number | null;
+  engine: string | null;
+  text_at: NullableTimestamp;
+}
+
+export interface DigitalCollectionsTable {
+  id: Generated<number>;
+  owner_unit_id: number;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  description: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DigitalObjectCollectionsTable {
+  collection_id: number;
+  object_id: number;
+}
+
+export interface DigitalTargetsTable {
+  unit_id: number;
+  category: string;
+  held: number;
+  updated_at: Timestamp;
+}
+
+export interface IngestResultsTable {
+  job_id: number;
+  seq: number;
+  outcome: string;
+  object_id: number | null;
+  label: string | null;
+  problems: string | null;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

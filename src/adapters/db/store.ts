@@ -10,6 +10,7 @@ import { KyselySessionRepository } from './repositories/session.repository.js';
 import { KyselyAuditRepository } from './repositories/audit.repository.js';
 import { KyselyCatalogRepository } from './repositories/catalog.repository.js';
 import { KyselyJobRepository } from './repositories/job.repository.js';
+import { KyselyDigitalRepository } from './repositories/digital.repository.js';
 
 function searchIndex(handle: DatabaseHandle, db: Kysely<Database>): SearchIndex {
   return handle.dialect === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db, () => handle.reader ?? handle.sqlite!);
@@ -26,6 +27,7 @@ function repos(handle: DatabaseHandle, db: Kysely<Database>): Repos {
     audit: new KyselyAuditRepository(db),
     catalog: new KyselyCatalogRepository(db, dialect, search),
     jobs: new KyselyJobRepository(db, dialect),
+    digital: new KyselyDigitalRepository(db, dialect),
   };
 }
 

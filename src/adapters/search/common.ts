@@ -188,8 +188,17 @@ export class PendingChanges {
 }
 
 /** The items query of `docItems`, the same on both engines but for how the ids are bound. */
-export const DOC_ITEMS_SQL = `select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
-   from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id`;
+/**
+ * A published digital object counts as a copy its library holds: on the shelf ("available") when
+ * anyone may read it online, held but not available when its access is restricted. So scoping a
+ * search to a library finds its digitised documents too, even those with no printed copy.
+ */
+export const DOC_ITEMS_SQL = `select * from (select i.record_id, i.status, o.path as owner_path, l.path as location_path, i.shelving_location
+   from items i join org_units o on o.id = i.owner_unit_id join org_units l on l.id = i.location_unit_id
+   union all
+   select d.record_id, case when d.access = 'public' then 'available' else 'online_restricted' end as status, o.path as owner_path, o.path as location_path, null as shelving_location
+   from digital_objects d join org_units o on o.id = d.owner_unit_id
+   where d.record_id is not null and d.status = 'active' and d.state = 'published') i`;
 
 /** Adds one row of {@link DOC_ITEMS_SQL} to the items by record. */
 export function addDocItem(out: Map<number, DocItem[]>, r: Record<string, unknown>): void {

@@ -162,6 +162,6 @@ describe('catalogue', () => {
   it('built-in roles hold only known permissions, and network_admin holds them all', () => {
     for (const r of BUILTIN_ROLES) for (const p of r.permissions) expect(isPermission(p)).toBe(true);
     expect([...BUILTIN_ROLES.find((r) => r.code === 'network_admin')!.permissions].sort()).toEqual([...PERMISSIONS].sort());
-    expect(BUILTIN_ROLES.map((r) => r.code)).toEqual(['network_admin', 'library_admin', 'librarian', 'cataloguer', 'auditor']);
+    expect(BUILTIN_ROLES.map((r) => r.code)).toEqual(['network_admin', 'library_admin', 'librarian', 'digitiser', 'cataloguer', 'auditor']);
   });
 });

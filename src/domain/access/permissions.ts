@@ -30,6 +30,16 @@ export const PERMISSIONS = [
   'catalog.import',
   /** Export the catalogue or a library's holdings. */
   'catalog.export',
+  /** Create, describe and upload digital objects a library owns, move them through the workflow (up to metadata), see restricted ones. */
+  'digital.object.manage',
+  /** Publish, unpublish and reject digital objects. */
+  'digital.object.publish',
+  /** Create and edit a library's digital collections. */
+  'digital.collection.manage',
+  /** Declare how many documents a library holds in each priority category. */
+  'digital.targets.manage',
+  /** See the queue of background jobs and retry or cancel them. */
+  'jobs.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -129,11 +139,21 @@ export const BUILTIN_ROLES: ReadonlyArray<{ code: string; permissions: readonly 
       'catalog.item.manage',
       'catalog.import',
       'catalog.export',
+      'digital.object.manage',
+      'digital.object.publish',
+      'digital.collection.manage',
+      'digital.targets.manage',
+      'jobs.manage',
     ],
   },
   {
     code: 'librarian',
-    permissions: ['org.unit.view', 'org.unit.edit', 'staff.user.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.item.manage', 'catalog.export'],
+    permissions: ['org.unit.view', 'org.unit.edit', 'staff.user.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.item.manage', 'catalog.export', 'digital.object.manage'],
+  },
+  /** Scans, checks and describes documents, and publishes them, for the libraries it reaches. */
+  {
+    code: 'digitiser',
+    permissions: ['org.unit.view', 'catalog.record.create', 'digital.object.manage', 'digital.object.publish', 'digital.collection.manage', 'jobs.manage'],
   },
   /** The network's cataloguing centre: edits shared records and imports for any library it reaches. */
   {

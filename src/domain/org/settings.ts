@@ -2,11 +2,13 @@
  * Settings that inherit down the library tree: a value set at a unit applies to it and to every
  * unit below it until a lower unit overrides it. Each key declares its type, default and check.
  */
+import { parseIpRanges } from '../digital/ip-range.js';
+
 export type SettingValue = string | number | boolean;
 
 export interface SettingDef {
   key: string;
-  kind: 'string' | 'integer' | 'boolean' | 'enum' | 'color';
+  kind: 'string' | 'integer' | 'boolean' | 'enum' | 'color' | 'ip_ranges';
   default: SettingValue;
   min?: number;
   max?: number;
@@ -20,6 +22,8 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'circulation.loan_days', kind: 'integer', default: 14, min: 1, max: 365 },
   { key: 'circulation.max_loans', kind: 'integer', default: 5, min: 0, max: 200 },
   { key: 'staff.session_hours', kind: 'integer', default: 12, min: 1, max: 168 },
+  // Addresses counted as "in the library" for on-site-only digital objects (CIDR, comma-separated).
+  { key: 'digital.onsite_ip_ranges', kind: 'ip_ranges', default: '' },
 ];
 
 export function settingDef(key: string): SettingDef | undefined {
@@ -46,6 +50,11 @@ export function parseSetting(def: SettingDef, raw: unknown): SettingValue | unde
       return /^#[0-9a-fA-F]{6}$/.test(s) ? s.toLowerCase() : undefined;
     case 'string':
       return s.length <= 500 ? s : undefined;
+    case 'ip_ranges': {
+      if (s.length > 2000) return undefined;
+      const { ranges, invalid } = parseIpRanges(s);
+      return invalid.length > 0 ? undefined : ranges.map((r) => r.text).join(', ');
+    }
   }
 }
 

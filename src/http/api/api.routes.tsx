@@ -18,6 +18,7 @@ import type { ReorganiseInput } from '../../app/org.service.js';
 import { Layout, pageCtx, sendPage } from '../pages/render.js';
 import { catalogApi } from './catalog.api.js';
 import { searchApi } from './search.api.js';
+import { digitalApi } from './digital.api.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -156,6 +157,7 @@ export async function apiRoutes(base: FastifyInstance, opts: { services: Service
 
   await app.register(catalogApi, { services: opts.services });
   await app.register(searchApi, { services: opts.services });
+  await app.register(digitalApi, { services: opts.services });
 
   app.get('/docs', { schema: { hide: true } }, async (req, reply) => {
     const doc = app.swagger() as { paths?: Record<string, Record<string, { summary?: string }>> };

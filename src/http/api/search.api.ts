@@ -10,12 +10,14 @@
  * Unit codes (`library`, `near`, `available`, `libraryFilter`) are resolved against the tree: an
  * unknown code is a 400 naming the parameter, never an empty result that looks like "no books".
  */
+import type { ViewerContext } from '../../app/digital/digital.service.js';
+import { viewerOf } from '../protocols/iiif.routes.js';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, ERRORS, type FieldProblem } from '../../domain/errors.js';
 import type { OrgUnit } from '../../domain/org/unit.js';
-import { SORTS, type SearchRequest, type SearchSort } from '../../app/search/search.service.js';
+import { SORTS, type SearchRequest, type SearchSort, type Segment } from '../../app/search/search.service.js';
 import type { FacetCounts, FacetFilters } from '../../app/search/facet-store.js';
 import type { Services } from '../../main/container.js';
 import { hasMessage, type Locale, type MessageKey, type Translate } from '../../i18n/i18n.js';
@@ -111,7 +113,19 @@ const ResultSchema = Type.Object({
   available: Type.Boolean({ description: 'A copy is on the shelf somewhere now' }),
   availableHere: Nullable(Type.Boolean({ description: 'A copy is on the shelf at or below the unit of `near` (else `library`); null without either' })),
   fullTextOnly: Type.Boolean({ description: 'Matched only inside the page text of a digitised copy' }),
-  pages: Type.Array(Type.Object({ pageNo: Type.Integer(), label: Nullable(Type.String()), snippet: Type.Array(SegmentSchema) })),
+  pages: Type.Array(Type.Object({ pageNo: Type.Integer(), label: Nullable(Type.String()), snippet: Type.Array(SegmentSchema), link: Nullable(Type.String()) })),
+  digital: Nullable(
+    Type.Object(
+      {
+        objectId: Type.Integer(),
+        link: Type.String({ description: 'The reader' }),
+        thumbnail: Nullable(Type.String({ description: 'A small image of the first page (IIIF)' })),
+        readable: Type.Boolean({ description: 'This reader may open it now (false: restricted, e.g. on-site only)' }),
+        pagesHidden: Type.Boolean({ description: 'Page hits exist but their text is not shown to this reader' }),
+      },
+      { description: 'The published digital copy, when there is one' },
+    ),
+  ),
   link: Type.String({ description: 'The record’s public page' }),
 });
 
@@ -207,7 +221,7 @@ function list(v: readonly string[] | string | undefined): string[] {
  * Runs a search from request parameters and presents its answer in the caller's language.
  * Throws VALIDATION (400) naming each unknown unit code.
  */
-export async function runSearch(services: Services, t: Translate, locale: Locale, p: SearchParams): Promise<SearchOutput> {
+export async function runSearch(services: Services, t: Translate, locale: Locale, p: SearchParams, viewer: ViewerContext = { actor: null, reader: false, ip: null }): Promise<SearchOutput> {
   const units = await services.org.list();
   const byCode = new Map(units.map((u) => [u.code.toUpperCase(), u]));
   const byId = new Map(units.map((u) => [u.id, u]));
@@ -254,6 +268,7 @@ export async function runSearch(services: Services, t: Translate, locale: Locale
   const res = await services.search.search({ ...request, here: here?.id ?? null });
 
   const ref = (u: OrgUnit | null) => (u ? { code: u.code, name: nameOf(locale, u) } : null);
+  const digital = await digitalCopies(services, res.results.map((r) => r.id), viewer);
   return {
     total: res.total,
     page: res.page,
@@ -284,12 +299,37 @@ export async function runSearch(services: Services, t: Translate, locale: Locale
       available: r.available,
       availableHere: r.availableHere,
       fullTextOnly: r.fullTextOnly,
-      pages: r.pages,
+      // Page text shows only to readers who may read the copy; the hit itself stays.
+      pages: pagesFor(r.pages, digital.get(r.id), res.query.text),
+      digital: digital.has(r.id) ? { ...digital.get(r.id)!, pagesHidden: r.pages.length > 0 && !digital.get(r.id)!.readable } : null,
       link: `/record/${r.id}`,
     })),
     facets: res.facets ? presentFacets(t, locale, res.facets, { values, libraryFilter: new Set(libraryFilter.map((u) => u.id)), here, units: byId }) : null,
     didYouMean: res.didYouMean,
   };
+}
+
+type Copy = { objectId: number; link: string; thumbnail: string | null; readable: boolean };
+
+/** Page hits with links into the reader; none when the reader may not read the copy they come from. */
+function pagesFor(pages: readonly { pageNo: number; label: string | null; snippet: Segment[] }[], copy: Copy | undefined, q: string) {
+  if (!copy) return pages.map((pg) => ({ ...pg, link: null }));
+  if (!copy.readable) return [];
+  return pages.map((pg) => ({ ...pg, link: `/digital/${copy.objectId}?page=${pg.pageNo}&q=${encodeURIComponent(q.slice(0, 200))}` }));
+}
+
+/** The first published digital copy of each record, and whether this viewer may read it. */
+async function digitalCopies(services: Services, recordIds: readonly number[], viewer: ViewerContext): Promise<Map<number, { objectId: number; link: string; thumbnail: string | null; readable: boolean }>> {
+  const out = new Map<number, { objectId: number; link: string; thumbnail: string | null; readable: boolean }>();
+  if (recordIds.length === 0) return out;
+  const objects = (await services.digital.objectsOfRecords(recordIds)).filter((o) => o.state === 'published');
+  for (const o of objects) {
+    if (out.has(o.recordId!)) continue;
+    const access = await services.digital.decide(viewer, o);
+    if (access.reason === 'unpublished' || access.reason === 'staff' || access.reason === 'embargo') continue;
+    out.set(o.recordId!, { objectId: o.id, link: `/digital/${o.id}`, thumbnail: access.view && o.pageCount > 0 ? `/iiif/3/${o.id}-1/full/!96,128/0/default.jpg` : null, readable: access.view });
+  }
+  return out;
 }
 
 function presentFacets(
@@ -366,7 +406,7 @@ export async function searchApi(base: FastifyInstance, opts: { services: Service
         response: { 200: SearchResponseSchema, ...errors },
       },
     },
-    async (req) => runSearch(opts.services, req.ctx.t, req.ctx.locale, req.query),
+    async (req) => runSearch(opts.services, req.ctx.t, req.ctx.locale, req.query, viewerOf(req)),
   );
 
   app.get(

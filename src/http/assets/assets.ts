@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
@@ -29,15 +30,33 @@ interface Asset {
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const assets = new Map<string, Asset>();
-for (const name of readdirSync(dir)) {
+function add(name: string, body: Buffer): void {
   const ext = extname(name);
-  const type = TYPES[ext];
-  // This module sits in the same folder (compiled to assets.js in dist/); it is not an asset.
-  if (!type || name.startsWith('assets.')) continue;
-  const body = readFileSync(join(dir, name));
+  const type = TYPES[ext]!;
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   const hashed = `${name.slice(0, -ext.length)}.${hash}${ext}`;
   assets.set(hashed, { name, hashed, type, body, gzip: gzipSync(body, { level: 9 }), etag: `"${hash}"` });
+}
+for (const name of readdirSync(dir)) {
+  const type = TYPES[extname(name)];
+  // This module sits in the same folder (compiled to assets.js in dist/); it is not an asset.
+  if (!type || name.startsWith('assets.')) continue;
+  add(name, readFileSync(join(dir, name)));
+}
+
+/**
+ * OpenSeadragon (the digital library's deep-zoom viewer), from its npm package: the script and
+ * the images of the zoom buttons, served as `openseadragon-<image>.png` so the viewer's `prefixUrl`
+ * (`/assets/openseadragon-`) points here and never at another site. The source-map comment is
+ * left out (the map is not served).
+ */
+const OSD_BUTTONS = ['zoomin', 'zoomout', 'home', 'fullpage'];
+const OSD_STATES = ['rest', 'grouphover', 'hover', 'pressed'];
+{
+  const osd = join(dirname(createRequire(import.meta.url).resolve('openseadragon/package.json')), 'build', 'openseadragon');
+  const script = readFileSync(join(osd, 'openseadragon.min.js'), 'utf8').replace(/\n?\/\/# sourceMappingURL=\S*\s*$/, '\n');
+  add('openseadragon.min.js', Buffer.from(script));
+  for (const b of OSD_BUTTONS) for (const s of OSD_STATES) add(`openseadragon-${b}_${s}.png`, readFileSync(join(osd, 'images', `${b}_${s}.png`)));
 }
 const byName = new Map([...assets.values()].map((a) => [a.name, a]));
 

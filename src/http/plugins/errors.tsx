@@ -46,7 +46,7 @@ export function toAppError(err: unknown): AppError {
 }
 
 export function wantsJson(req: FastifyRequest): boolean {
-  if (req.url.startsWith('/api/') || req.url.startsWith('/healthz') || req.url.startsWith('/readyz')) return true;
+  if (req.url.startsWith('/api/') || req.url.startsWith('/iiif/') || req.url.startsWith('/healthz') || req.url.startsWith('/readyz')) return true;
   const accept = String(req.headers.accept ?? '');
   return accept.includes('application/json') && !accept.includes('text/html');
 }

@@ -7,12 +7,14 @@ import type { Dialect } from '../schema.js';
 import { m001Foundation } from './001-foundation.js';
 import { m002Catalogue } from './002-catalogue.js';
 import { m003Search } from './003-search.js';
+import { m004Digital } from './004-digital.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
     '001-foundation': m001Foundation(dialect),
     '002-catalogue': m002Catalogue(dialect),
     '003-search': m003Search(dialect),
+    '004-digital': m004Digital(dialect),
   };
   return { getMigrations: async () => all };
 }

@@ -26,6 +26,9 @@ function toJob(r: Selectable<JobsTable>): Job {
     startedAt: toIso(r.started_at),
     finishedAt: toIso(r.finished_at),
     updatedAt: toIso(r.updated_at),
+    maxAttempts: r.max_attempts,
+    timeoutMs: r.timeout_ms,
+    runAfter: toIso(r.run_after),
   };
 }
 
@@ -63,6 +66,9 @@ export class KyselyJobRepository implements JobRepository {
         params: JSON.stringify(j.params),
         dedupe_key: j.dedupeKey,
         progress_total: j.progressTotal,
+        max_attempts: j.maxAttempts ?? 1,
+        timeout_ms: j.timeoutMs ?? null,
+        run_after: j.runAfter ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -76,9 +82,11 @@ export class KyselyJobRepository implements JobRepository {
     return r ? toJob(r) : undefined;
   }
 
-  async list(f: { kind?: string; unitIds?: readonly number[]; limit: number; beforeId?: number }): Promise<Job[]> {
+  async list(f: Parameters<JobRepository['list']>[0]): Promise<Job[]> {
     let q = this.#db.selectFrom('jobs').selectAll();
     if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.kinds) q = f.kinds.length === 0 ? q.where('id', '<', 0) : q.where('kind', 'in', f.kinds);
+    if (f.status) q = q.where('status', '=', f.status);
     if (f.unitIds) q = f.unitIds.length === 0 ? q.where('id', '<', 0) : q.where('unit_id', 'in', f.unitIds);
     if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);
     return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(toJob);
@@ -96,7 +104,7 @@ export class KyselyJobRepository implements JobRepository {
       .selectFrom('jobs')
       .select('id')
       .where('kind', 'in', kinds)
-      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
+      .where((eb) => eb.or([eb.and([eb('status', '=', 'queued'), eb.or([eb('run_after', 'is', null), eb('run_after', '<=', now)])]), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
       .orderBy('id')
       .limit(5)
       .execute();
@@ -110,7 +118,7 @@ export class KyselyJobRepository implements JobRepository {
   async claimById(id: number, owner: string, leaseUntil: string, now: string): Promise<Job | undefined> {
     const r = await this.#db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'running', lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+      .set((eb) => ({ status: 'running', lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1), run_after: null, updated_at: now }))
       .where('id', '=', id)
       .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
       .executeTakeFirst();
@@ -160,6 +168,21 @@ export class KyselyJobRepository implements JobRepository {
       .set({ status: 'queued', lease_owner: null, lease_until: null, finished_at: null, error: null, updated_at: now })
       .where('id', '=', id)
       .execute();
+  }
+
+  async retryLater(id: number, owner: string, error: string, runAfter: string, now: string): Promise<void> {
+    await this.#db
+      .updateTable('jobs')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, error, run_after: runAfter, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  async counts(): Promise<{ kind: string; status: JobStatus; count: number }[]> {
+    const rows = await this.#db.selectFrom('jobs').select(['kind', 'status', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy(['kind', 'status']).orderBy('kind').orderBy('status').execute();
+    return rows.map((r) => ({ kind: r.kind, status: r.status as JobStatus, count: Number(r.n) }));
   }
 
   async appendResults(rows: readonly ImportResult[]): Promise<void> {

@@ -17,11 +17,14 @@ export const UNIT_OWNED_COLUMNS: ReadonlyArray<
   | { kind: string; table: 'staff_users'; column: 'home_unit_id' }
   | { kind: string; table: 'items'; column: 'owner_unit_id' | 'location_unit_id' }
   | { kind: string; table: 'bib_records'; column: 'owner_unit_id' }
+  | { kind: string; table: 'digital_objects' | 'digital_collections' | 'digital_targets'; column: 'owner_unit_id' | 'unit_id' }
 > = [
   { kind: 'staff', table: 'staff_users', column: 'home_unit_id' },
   { kind: 'items', table: 'items', column: 'owner_unit_id' },
   { kind: 'itemLocations', table: 'items', column: 'location_unit_id' },
   { kind: 'records', table: 'bib_records', column: 'owner_unit_id' },
+  { kind: 'digitalObjects', table: 'digital_objects', column: 'owner_unit_id' },
+  { kind: 'digitalCollections', table: 'digital_collections', column: 'owner_unit_id' },
 ];
 
 function toUnit(r: Selectable<OrgUnitsTable>): OrgUnit {
@@ -168,6 +171,9 @@ export class KyselyOrgRepository implements OrgRepository {
       .where((eb) => eb.or([eb('owner_unit_id', 'in', unitIds), eb('location_unit_id', 'in', unitIds)]))
       .execute();
     this.#search.markDirty(rows.map((r) => r.record_id));
+    // Published digital objects count as holdings of their library too.
+    const digital = await this.#db.selectFrom('digital_objects').select('record_id').where('owner_unit_id', 'in', unitIds).where('record_id', 'is not', null).execute();
+    this.#search.markDirty(digital.map((r) => r.record_id!));
   }
   async applyStructure(changes: readonly UnitStructure[], now: string) {
     await this.#markHoldersOf(changes.map((c) => c.id));

@@ -11,6 +11,8 @@
  * and `/api/v1/search` never disagree. Unlike the API, the page is lenient with its parameters:
  * a bad page number or sort order falls back to the default instead of failing.
  */
+import type { ViewerContext } from '../../../app/digital/digital.service.js';
+import { viewerOf } from '../../protocols/iiif.routes.js';
 import type { FastifyInstance } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Services } from '../../../main/container.js';
@@ -484,11 +486,25 @@ function ResultItem({ ctx, r, here }: { ctx: PageCtx; r: SearchResultOut; here: 
           </>
         )}
       </p>
+      {r.digital ? (
+        <p class="result-digital">
+          {r.digital.thumbnail ? <img class="result-thumb" src={r.digital.thumbnail} alt="" width={96} height={128} loading="lazy" /> : null}
+          <a href={r.digital.link}>{r.digital.readable ? t('search.result.readOnline') : t('search.result.digitalRestricted')}</a>
+          {r.digital.pagesHidden ? <span class="muted small"> {t('search.result.pagesHidden')}</span> : null}
+        </p>
+      ) : null}
       {r.pages.length > 0 ? (
         <ul class="page-hits">
           {r.pages.map((p) => (
             <li>
-              <span class="page-no">{t('search.result.page', { page: p.label ?? p.pageNo })}</span> <Highlighted segments={p.snippet} />
+              {p.link ? (
+                <a class="page-no" href={p.link}>
+                  {t('search.result.page', { page: p.label ?? p.pageNo })}
+                </a>
+              ) : (
+                <span class="page-no">{t('search.result.page', { page: p.label ?? p.pageNo })}</span>
+              )}{' '}
+              <Highlighted segments={p.snippet} />
             </li>
           ))}
         </ul>
@@ -679,7 +695,7 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
     let out: SearchOutput | undefined;
     let failure: AppError | undefined;
     try {
-      out = await runSearch(opts.services, t, ctx.locale, toParams(state));
+      out = await runSearch(opts.services, t, ctx.locale, toParams(state), viewerOf(req));
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'VALIDATION') throw e;
       failure = e;
@@ -809,6 +825,7 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
     const copies = holdings.reduce((n, h) => n + h.items.length, 0);
     const available = holdings.reduce((n, h) => n + h.available, 0);
     const title = d.title ?? record.title;
+    const copy = await publishedCopy(opts.services, record.id, viewerOf(req));
     const rows: Array<[string, ComponentChildren]> = [];
     const add = (key: MessageKey, value: ComponentChildren | undefined | null | false) => {
       if (value === undefined || value === null || value === false || value === '' || (Array.isArray(value) && value.length === 0)) return;
@@ -901,6 +918,21 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
               ))}
             </dl>
           </section>
+          {copy ? (
+            <section class="card record-digital" aria-labelledby="digital-heading">
+              <h2 id="digital-heading">{t('search.record.digital')}</h2>
+              {copy.readable ? (
+                <a class="record-digital-link" href={`/digital/${copy.object.id}`}>
+                  {copy.thumbnail ? <img src={copy.thumbnail} alt="" width={150} height={200} loading="lazy" /> : null}
+                  <span>{t('search.record.readOnline', { pages: copy.object.pageCount })}</span>
+                </a>
+              ) : (
+                <p>
+                  <a href={`/digital/${copy.object.id}`}>{t('search.result.digitalRestricted')}</a>
+                </p>
+              )}
+            </section>
+          ) : null}
           <section class="card" aria-labelledby="holdings-heading">
             <h2 id="holdings-heading">{t('search.record.holdings')}</h2>
             {holdings.length === 0 ? (
@@ -952,4 +984,15 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
       </Layout>,
     );
   });
+}
+
+/** The record's first published digital copy that this reader may at least know about. */
+async function publishedCopy(services: Services, recordId: number, viewer: ViewerContext) {
+  for (const object of await services.digital.objectsOfRecords([recordId])) {
+    if (object.state !== 'published') continue;
+    const access = await services.digital.decide(viewer, object);
+    if (access.reason === 'unpublished' || access.reason === 'staff' || access.reason === 'embargo') continue;
+    return { object, readable: access.view, thumbnail: access.view && object.pageCount > 0 ? `/iiif/3/${object.id}-1/full/!300,400/0/default.jpg` : null };
+  }
+  return undefined;
 }

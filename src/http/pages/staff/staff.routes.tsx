@@ -13,6 +13,8 @@ import { auditPages } from './audit.pages.js';
 import { groupPages } from './groups.pages.js';
 import { catalogPages } from './catalog.pages.js';
 import { importPages } from './imports.pages.js';
+import { digitalPages, type DigitalPagesOptions } from './digital.pages.js';
+import { jobPages } from './jobs.pages.js';
 import { clientIp } from '../../plugins/context.js';
 
 export interface StaffRouteOptions {
@@ -226,4 +228,8 @@ export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOpti
   await app.register(groupPages, sub);
   await app.register(catalogPages, sub);
   await app.register(importPages, { ...sub, uploadDir: opts.uploadDir });
+  // The app passes its store, clock (and, when it has them, the blob store) along with the services.
+  const digitalDeps = opts as StaffRouteOptions & Partial<Omit<DigitalPagesOptions, 'services'>>;
+  await app.register(digitalPages, { ...sub, store: digitalDeps.store, clock: digitalDeps.clock, blobs: digitalDeps.blobs });
+  await app.register(jobPages, { ...sub, store: digitalDeps.store, clock: digitalDeps.clock });
 }
