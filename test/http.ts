@@ -6,6 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../src/http/app.js';
 import { treeEnv, type SmallTree, type TestEnv } from './factories.js';
 import type { TestDialect } from './dialects.js';
+import type { ContainerOptions } from '../src/main/container.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 
@@ -14,8 +15,8 @@ export interface HttpEnv extends TestEnv {
   tree: SmallTree;
 }
 
-export async function httpEnv(dialect: TestDialect, opts: { loginRateLimit?: number } = {}): Promise<HttpEnv> {
-  const { env, t: tree } = await treeEnv(dialect);
+export async function httpEnv(dialect: TestDialect, opts: { loginRateLimit?: number; container?: Partial<ContainerOptions> } = {}): Promise<HttpEnv> {
+  const { env, t: tree } = await treeEnv(dialect, { container: opts.container });
   const app = await buildApp({
     services: env.container.services,
     store: env.container.store,
