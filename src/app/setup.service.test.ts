@@ -6,12 +6,13 @@ import type { Container } from '../main/container.js';
 import type { OrgUnit } from '../domain/org/unit.js';
 import { firstStart, type CreatedAccount } from './setup.service.js';
 import { DEMO_BOOKS } from './demo/catalogue.js';
+import { writeTextPage } from '../adapters/image/text-page.js';
 import { CLOSED_ROOM, DISTRICTS, PARTNERS, REFORM_DATE } from './demo/kien-giang.js';
 
 const TABLES = ['org_units', 'org_events', 'staff_users', 'grants', 'roles', 'role_permissions', 'library_groups', 'library_group_members', 'unit_settings', 'audit_log'];
 const counts = (c: Container) => rowCounts(c, Object.fromEntries(TABLES.map((t) => [t, t])));
 const ctx = { ip: null, userAgent: null, requestId: null };
-const deps = (c: Container) => ({ store: c.store, org: c.services.org, staff: c.services.staff, catalog: c.services.catalog });
+const deps = (c: Container) => ({ store: c.store, org: c.services.org, staff: c.services.staff, catalog: c.services.catalog, digital: { service: c.services.digital, writePage: writeTextPage } });
 
 /** What the demo data says must have happened to each commune library on the reform date. */
 const absorbedInto = new Map<string, string>();
@@ -41,6 +42,21 @@ describeEachDialect('firstStart with the demo network', (dialect: TestDialect) =
   }, 180_000);
   afterAll(async () => {
     await env?.dispose();
+  });
+
+  it('has a digital library: documents linked to records and standalone, a collection, targets, pages queued for OCR', async () => {
+    const objects = await c.store.digital.listObjects({ limit: 50 });
+    expect(objects.map((o) => o.title).sort()).toEqual(['Bản đồ thị xã Rạch Giá năm 1930', 'Hà Tiên thập cảnh (bản số)', 'Văn hoá biển đảo của cư dân ven biển Kiên Giang', 'Địa chí Kiên Giang (bản số, trích)'].sort());
+    const linked = objects.find((o) => o.title.startsWith('Địa chí Kiên Giang'))!;
+    expect(linked.state).toBe('published');
+    expect((await c.store.catalog.getRecord(linked.recordId!))!.source).toBe('demo');
+    const thesis = objects.find((o) => o.category === 'thesis')!;
+    expect(thesis).toMatchObject({ access: 'registered', watermark: true, ownerUnitId: unit('DHKG').id });
+    expect((await c.store.catalog.getRecord(thesis.recordId!))!.source).toBe(`digital:${thesis.id}`);
+    expect((await c.store.digital.listCollections({})).map((x) => [x.code, x.objects])).toEqual([['dia-chi-kien-giang', 2]]);
+    expect((await c.store.digital.targets([unit('TVKG').id])).find((t) => t.category === 'local')?.held).toBe(120);
+    const queued = await c.store.jobs.list({ kind: 'digital.process', status: 'queued', limit: 10 });
+    expect(queued).toHaveLength(4);
   });
 
   it('builds the network root and the provincial library, renamed by the reform', () => {
@@ -106,7 +122,8 @@ describeEachDialect('firstStart with the demo network', (dialect: TestDialect) =
   });
 
   it('catalogues the demo books with copies, and the reform moved merged libraries’ copies', async () => {
-    const records = await c.services.catalog.list({ limit: 100 });
+    // Standalone digitised documents have records of their own (source `digital:<id>`).
+    const records = (await c.services.catalog.list({ limit: 100 })).filter((r) => r.source === 'demo');
     expect(records.length).toBe(DEMO_BOOKS.length);
     const kieu = await c.services.catalog.get(records.find((r) => r.title === 'Truyện Kiều')!.id);
     expect(kieu.derived.authors[0]!.name).toBe('Nguyễn Du');
@@ -185,7 +202,7 @@ describeEachDialect('firstStart without the demo', (dialect: TestDialect) => {
     expect(units.map((u) => [u.code, u.typeCode, u.parentId, u.path, u.openedOn])).toEqual([['NETWORK', 'network', null, `/${units[0]!.id}/`, '2026-11-24']]);
     const { actor } = await c.services.auth.actorForSession((await c.services.auth.login('admin', accounts[0]!.password, ctx)).token, { ip: null, requestId: null });
     expect(actor.grants.map((g) => [g.roleCode, g.scope])).toEqual([['network_admin', 'network']]);
-    expect((await c.services.staff.roles()).map((r) => r.code)).toEqual(['network_admin', 'library_admin', 'librarian', 'cataloguer', 'auditor']);
+    expect((await c.services.staff.roles()).map((r) => r.code)).toEqual(['network_admin', 'library_admin', 'librarian', 'digitiser', 'cataloguer', 'auditor']);
     expect(await firstStart(deps(c), { demo: false })).toEqual([]);
     expect(await count(c, 'staff_users')).toBe(1);
   });

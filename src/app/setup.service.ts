@@ -13,6 +13,8 @@ import { CLOSED_ROOM, DISTRICTS, PARTNERS, REFORM_DATE, libraryNames } from './d
 import { DEMO_BOOKS } from './demo/catalogue.js';
 import { buildMarcFromSimple } from '../domain/catalog/simple-form.js';
 import type { CatalogService } from './catalog.service.js';
+import type { DigitalService } from './digital/digital.service.js';
+import { buildDemoDigital, type WriteTextPage } from './demo/digital.js';
 import type { MarcRecord } from '../codecs/marc/record.js';
 
 export interface CreatedAccount {
@@ -38,6 +40,8 @@ export interface SetupDeps {
   staff: StaffService;
   /** When given, the demo network gets a small union catalogue with holdings too. */
   catalog?: CatalogService;
+  /** When given (with the catalogue), a few digitised documents too. */
+  digital?: { service: DigitalService; writePage: WriteTextPage };
 }
 
 /**
@@ -129,6 +133,7 @@ export async function buildDemoNetwork(deps: SetupDeps, actor: Actor = systemAct
 
   // The union catalogue, catalogued before the reform: merged libraries' holdings move with them.
   if (deps.catalog) await buildDemoCatalogue(deps.catalog, actor, ids, org.today());
+  if (deps.catalog && deps.digital) await buildDemoDigital({ store: deps.store, digital: deps.digital.service, writePage: deps.digital.writePage }, actor, ids);
 
   // A reading room that closed before the reform.
   await org.reorganise(actor, { kind: 'close', unitId: ids.get(CLOSED_ROOM.code)!, date: CLOSED_ROOM.date, note: 'Ấp sáp nhập, phòng đọc chuyển về thư viện thị trấn' });
