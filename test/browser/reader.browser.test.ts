@@ -59,7 +59,7 @@ describe.skipIf(!chromiumPath)('the digital reader in a real browser', () => {
     dir = await mkdtemp(join(tmpdir(), 'lt-reader-browser-'));
     const coll = await digital.createCollection(sys, { ownerUnitId: t.prov.id, code: 'truyen-nom', nameVi: 'Truyện thơ Nôm', nameEn: 'Nôm verse tales' });
     await digital.createCollection(sys, { ownerUnitId: t.distA.id, code: 'dia-chi', nameVi: 'Địa chí Kiên Giang và vùng đồng bằng sông Cửu Long', nameEn: 'Local studies of the Mekong Delta' });
-    const pages = [];
+    const pages: Array<{ sha256: string; size: number; name: string }> = [];
     for (let i = 0; i < POEM.length; i++) pages.push(await digital.storeFile(await writePage(dir, `kieu-${i + 1}.png`, [`— ${i + 1} —`, '', ...POEM[i]!]), `Truyện Kiều – tờ ${i + 1}.png`));
     const made = await digital.createWithFiles(
       sys,

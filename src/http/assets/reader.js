@@ -35,6 +35,8 @@
   var shown = false;
   var size = img ? { w: Number(img.dataset.width), h: Number(img.dataset.height) } : null;
   var hits = null;
+  var whole = true;
+  var rehome = false;
 
   /** `1-3,5` → [1, 2, 3, 5] */
   function expand(text) {
@@ -152,10 +154,13 @@
     e.preventDefault();
   });
 
-  function atHome() {
-    if (!viewer || !shown) return true;
+  function isWhole() {
     var vp = viewer.viewport;
     return vp.getZoom() <= vp.getHomeZoom() * 1.05;
+  }
+
+  function atHome() {
+    return !viewer || !shown || isWhole();
   }
 
   // A horizontal swipe over the page turns it (not while zoomed in: then the fingers move the page).
@@ -307,7 +312,7 @@
         size = { w: tileSource.width, h: tileSource.height };
         osdEl = document.createElement('div');
         osdEl.className = 'osd';
-        osdEl.setAttribute('role', 'img');
+        osdEl.setAttribute('role', 'group');
         osdEl.setAttribute('aria-label', d.alt ? d.alt.replace('{page}', String(seq)) : img.alt);
         stage.insertBefore(osdEl, box);
         fit();
@@ -333,6 +338,19 @@
           gestureSettingsMouse: { clickToZoom: false, dblClickToZoom: true },
           gestureSettingsTouch: { pinchToZoom: true, flickEnabled: !reduceMotion, dblClickToZoom: true, clickToZoom: false },
         });
+        // A page shown whole stays whole when the screen turns or the window changes size.
+        viewer.addHandler('animation-finish', function () {
+          whole = isWhole();
+        });
+        // (After OpenSeadragon's own resize has kept the old zoom and centre: the next viewport change.)
+        viewer.addHandler('after-resize', function () {
+          rehome = whole;
+        });
+        viewer.addHandler('viewport-change', function () {
+          if (!rehome) return;
+          rehome = false;
+          viewer.viewport.goHome(true);
+        });
         viewer.addHandler('open', onOpen);
         viewer.addHandler('open-failed', function () {
           if (shown) location.assign(pageHref(seq));
@@ -346,6 +364,7 @@
   /** Shows the viewer in place of the image once the page is drawn (or soon after it opened). */
   function onOpen() {
     var item = viewer.world.getItemAt(0);
+    whole = true;
     drawHits();
     if (shown || !item) return;
     var reveal = function () {

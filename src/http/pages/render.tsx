@@ -142,6 +142,7 @@ export function Layout({ ctx, title, staff, flash, description, children }: Layo
             )}
             <nav class="site-nav" aria-label={t('nav.menu')}>
               <a href="/#libraries">{t('nav.libraries')}</a>
+              <a href="/digital">{t('digital.title')}</a>
               {ctx.user ? (
                 <>
                   <a href="/staff">{t('nav.staff')}</a>

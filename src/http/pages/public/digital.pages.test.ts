@@ -50,7 +50,7 @@ describeEachDialect('digital library pages', (dialect) => {
     collectionCode = coll.code;
 
     // A book of 30 pages: the first large (for the sizes offered), the others small.
-    const stored = [];
+    const stored: Array<{ sha256: string; size: number; name: string }> = [];
     for (let i = 1; i <= 30; i++) {
       const path = await writePage(dir, `p${i}.png`, [`Trang ${i}`], i === 1 ? { width: 1200, height: 1800 } : { width: 400, height: 560 });
       stored.push(await digital.storeFile(path, i === 1 ? 'Địa chí Kiên Giang “bản 1”.png' : `trang-${i}.png`));
@@ -134,6 +134,14 @@ describeEachDialect('digital library pages', (dialect) => {
     expect(html).toMatch(/data-osd="\/assets\/openseadragon\.min\.[0-9a-f]{12}\.js"/);
     expect(html).toContain('data-osd-prefix="/assets/openseadragon-"');
     expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/reader\.[0-9a-f]{12}\.css"/);
+    const osd = await get(/data-osd="([^"]+)"/.exec(html)![1]!);
+    expect(osd.statusCode).toBe(200);
+    expect(osd.headers['cache-control']).toContain('immutable');
+    expect(osd.body).toContain('OpenSeadragon');
+    expect(osd.body).not.toContain('sourceMappingURL');
+    const button = await get('/assets/openseadragon-zoomin_rest.png');
+    expect(button.statusCode).toBe(200);
+    expect(button.headers['content-type']).toBe('image/png');
 
     // Further in: the strip is centred on the page, with links both ways.
     const mid = (await get(`/digital/${ids.book}?page=15`)).body;
@@ -206,8 +214,9 @@ describeEachDialect('digital library pages', (dialect) => {
     expect(res.headers['content-disposition']).toBe(`attachment; filename="Dia chi Kien Giang _ban 1_.png"; filename*=UTF-8''${encodeURIComponent('Địa chí Kiên Giang “bản 1”.png')}`);
     expect(res.rawPayload.equals(bytes)).toBe(true);
 
-    const part = await get(`/digital/${ids.book}/files/${f.id}`, { range: 'bytes=10-99' });
+    const part = await get(`/digital/${ids.book}/files/${f.id}`, { range: 'bytes=10-99', 'accept-encoding': 'gzip, br' });
     expect(part.statusCode).toBe(206);
+    expect(part.headers['content-encoding']).toBeUndefined();
     expect(part.headers['content-range']).toBe(`bytes 10-99/${bytes.length}`);
     expect(part.headers['content-length']).toBe('90');
     expect(part.rawPayload.equals(bytes.subarray(10, 100))).toBe(true);

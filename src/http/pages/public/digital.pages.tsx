@@ -781,16 +781,16 @@ function PageImage({ ctx, o, page, hits }: { ctx: PageCtx; o: StoredDigitalObjec
       </div>
       <div class="zoom-bar" role="group" aria-label={t('reader.zoom.label')} data-zoom-bar="" hidden>
         <button type="button" class="secondary" data-zoom="in" aria-label={t('reader.zoom.in')} title={t('reader.zoom.in')}>
-          +
+          <Icon d="M12 5v14M5 12h14" />
         </button>
         <button type="button" class="secondary" data-zoom="out" aria-label={t('reader.zoom.out')} title={t('reader.zoom.out')}>
-          −
+          <Icon d="M5 12h14" />
         </button>
         <button type="button" class="secondary" data-zoom="home" aria-label={t('reader.zoom.home')} title={t('reader.zoom.home')}>
-          ⤢
+          <Icon d="M7 3h10v18H7zM10 8h4M10 12h4M10 16h2" />
         </button>
         <button type="button" class="secondary" data-zoom="full" aria-label={t('reader.zoom.full')} title={t('reader.zoom.full')}>
-          ⛶
+          <Icon d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
         </button>
       </div>
       <p class="zoom-start" data-zoom-start="" hidden>
@@ -801,6 +801,15 @@ function PageImage({ ctx, o, page, hits }: { ctx: PageCtx; o: StoredDigitalObjec
       <p class="zoom-status small muted" data-zoom-status="" data-failed={t('reader.zoom.failed')} role="status" />
       {boxes.length > 0 ? <p class="small muted">{t('reader.search.highlighted')}</p> : null}
     </div>
+  );
+}
+
+/** A small line icon of the zoom bar (drawn by reader.css: no fill, the text colour as stroke). */
+function Icon({ d }: { d: string }) {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path d={d} />
+    </svg>
   );
 }
 
