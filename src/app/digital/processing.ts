@@ -8,10 +8,13 @@
  * after a crash, a timeout or a retry continues where the last one stopped.
  */
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { AppError } from '../../domain/errors.js';
 import type { Clock, DigitalPage, Job, Store, StoredDigitalObject } from '../ports.js';
 import type { BlobStore, ImageTools, MediaLimits, OcrEngine, OcrLanguage, PageText, PdfTools } from './media.js';
 import { mediaProblem } from './digital.service.js';
+
+type PageImage = { path: string; page: number; temp?: string; name: string; pdf: boolean; source: string };
 
 type PageTextRow = { text: string; words: PageText['words']; textSource: 'ocr' | 'pdf'; confidence: number; engine: string };
 
@@ -27,6 +30,8 @@ export interface ProcessingDeps {
   /** Puts the object's text in the search index when it may be there. */
   syncFullText: (objectId: number) => Promise<void>;
   leaseMs?: number;
+  /** Pages processed at once (default: the number of cores). */
+  parallel?: number;
 }
 
 /** Resolution PDF pages are rendered at: enough for OCR and for zooming into print. */
@@ -58,16 +63,26 @@ export class DigitalProcessor {
     try {
       pages = await this.#layOutPages(o);
       await report();
-      for (const p of pages) {
-        if (!p.pyramidSha256) await this.#deriveImage(o, p);
-        done++;
-        if (done % 5 === 0) await report();
-      }
-      pages = await store.digital.pagesOf(objectId);
-      await this.#readText(o, pages, async () => {
-        done++;
-        await report();
-      });
+      // Every page in one pass (its image read or rendered once, for tiles and for OCR), several
+      // pages at once: as many as there are cores, which is also what the OCR engine can use.
+      const languages: OcrLanguage[] = o.ocrLanguages === 'vie+eng' ? ['vie', 'eng'] : [o.ocrLanguages];
+      let engine: Promise<OcrEngine> | undefined;
+      const ocr = () => (engine ??= this.#d.ocr());
+      const queue = [...pages];
+      let failure: unknown;
+      const worker = async () => {
+        for (let p = queue.shift(); p && failure === undefined; p = queue.shift()) {
+          try {
+            await this.#page(o, p, languages, ocr);
+            done += 2;
+            await report();
+          } catch (e) {
+            failure ??= e;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.#d.parallel ?? availableParallelism(), pages.length)) }, worker));
+      if (failure !== undefined) throw failure;
       await store.digital.refreshCounts(objectId);
       await store.digital.setProcessing(objectId, 'done', null, now());
       await this.#d.syncFullText(objectId);
@@ -77,6 +92,27 @@ export class DigitalProcessor {
       await store.digital.refreshCounts(objectId);
       await store.digital.setProcessing(objectId, 'failed', problem ? JSON.stringify({ code: problem.code, params: problem.params }) : e instanceof Error ? e.message : String(e), now());
       throw e;
+    }
+  }
+
+  /** One page: its pyramid unless it has one, then its text unless it has some. */
+  async #page(o: StoredDigitalObject, p: DigitalPage, languages: OcrLanguage[], ocr: () => Promise<OcrEngine>): Promise<void> {
+    if (p.pyramidSha256 && p.textAt) return;
+    let layer = !p.textAt ? await this.#textLayer(o, p) : undefined;
+    if (p.pyramidSha256 && layer) {
+      await this.#d.store.digital.setPageText(p.id, layer, this.#d.clock.now().toISOString());
+      return;
+    }
+    const img = await this.#pageImage(p);
+    try {
+      let size = p.width && p.height ? { width: p.width, height: p.height } : undefined;
+      if (!p.pyramidSha256) size = await this.#derivePyramid(p, img);
+      if (!p.textAt) {
+        layer ??= await this.#ocrPage(p, img, size!, languages, await ocr());
+        await this.#d.store.digital.setPageText(p.id, layer, this.#d.clock.now().toISOString());
+      }
+    } finally {
+      if (img.temp) await rm(img.temp, { force: true });
     }
   }
 
@@ -99,7 +135,7 @@ export class DigitalProcessor {
   }
 
   /** Renders a PDF page to a temporary PNG, or returns the image file itself. */
-  async #pageImage(p: DigitalPage): Promise<{ path: string; page: number; temp?: string; name: string; pdf: boolean; source: string }> {
+  async #pageImage(p: DigitalPage): Promise<PageImage> {
     const src = await this.#source(p);
     if (!src.pdf) return { path: src.path, page: p.filePage, name: src.name, pdf: false, source: src.path };
     const temp = this.#d.blobs.tempPath('.png');
@@ -112,8 +148,7 @@ export class DigitalProcessor {
     return { path: temp, page: 0, temp, name: src.name, pdf: true, source: src.path };
   }
 
-  async #deriveImage(o: StoredDigitalObject, p: DigitalPage): Promise<void> {
-    const img = await this.#pageImage(p);
+  async #derivePyramid(p: DigitalPage, img: PageImage): Promise<{ width: number; height: number }> {
     const out = this.#d.blobs.tempPath('.tif');
     try {
       const size = await this.#d.images.derivePyramid(img.path, img.page, out, this.#d.limits);
@@ -123,74 +158,41 @@ export class DigitalProcessor {
         await tx.digital.putBlob({ sha256, size: bytes, mediaType: 'image/tiff' }, this.#d.clock.now().toISOString());
         await tx.digital.setPageImage(p.id, { width: size.width, height: size.height, pyramidSha256: sha256 });
       });
+      return size;
     } catch (e) {
       throw mediaProblem(e, img.name) ?? e;
     } finally {
       await rm(out, { force: true });
-      if (img.temp) await rm(img.temp, { force: true });
     }
-    void o;
   }
 
-  async #readText(o: StoredDigitalObject, pages: DigitalPage[], step: () => Promise<void>): Promise<void> {
-    const languages: OcrLanguage[] = o.ocrLanguages === 'vie+eng' ? ['vie', 'eng'] : [o.ocrLanguages];
-    const needOcr: DigitalPage[] = [];
-    // First the cheap part: pages that already have text, and PDF pages with a good text layer.
-    for (const p of pages) {
-      if (p.textAt) {
-        await step();
-        continue;
-      }
-      const layer = await this.#textLayer(o, p);
-      if (layer) {
-        await this.#d.store.digital.setPageText(p.id, layer, this.#d.clock.now().toISOString());
-        await step();
-      } else {
-        needOcr.push(p);
-      }
-    }
-    if (needOcr.length === 0) return;
-    // Then OCR, as many pages at once as the engine can use.
-    const engine = await this.#d.ocr();
-    const queue = [...needOcr];
-    const worker = async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) {
-        const text = await this.#ocrPage(p, languages, engine);
-        await this.#d.store.digital.setPageText(p.id, text, this.#d.clock.now().toISOString());
-        await step();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.parallel, needOcr.length)) }, worker));
-  }
-
+  /** The PDF's own text layer, when the page has a good one and staff did not ask for OCR. */
   async #textLayer(o: StoredDigitalObject, p: DigitalPage): Promise<PageTextRow | undefined> {
     if (o.forceOcr) return undefined;
     const src = await this.#source(p);
     if (!src.pdf) return undefined;
-    const layer = await this.#d.pdf.pageText(src.path, p.filePage, p.width ?? 2480, this.#d.limits).catch(() => undefined);
+    const width = p.width ?? Math.round(((await this.#d.pdf.info(src.path, this.#d.limits)).sizes[p.filePage]?.width ?? 595) * (PDF_RENDER_DPI / 72));
+    const layer = await this.#d.pdf.pageText(src.path, p.filePage, width, this.#d.limits).catch(() => undefined);
     return layer ? { text: layer.text.normalize('NFC'), words: layer.words, textSource: 'pdf', confidence: layer.confidence, engine: 'pdf' } : undefined;
   }
 
-  async #ocrPage(p: DigitalPage, languages: OcrLanguage[], e: OcrEngine): Promise<PageTextRow> {
-    const src = await this.#source(p);
-    const img = await this.#pageImage(p);
+  async #ocrPage(p: DigitalPage, img: PageImage, size: { width: number; height: number }, languages: OcrLanguage[], e: OcrEngine): Promise<PageTextRow> {
     const ocrPath = this.#d.blobs.tempPath('.png');
     try {
-      const size = await this.#d.images.deriveOcrImage(img.path, img.page, ocrPath, this.#d.limits);
+      const ocrSize = await this.#d.images.deriveOcrImage(img.path, img.page, ocrPath, this.#d.limits);
       let read: PageText;
       try {
         read = await e.recognize(ocrPath, languages);
       } catch (err) {
-        throw mediaProblem(err, src.name) ?? new AppError('MEDIA_OCR_FAILED', { page: p.seq });
+        throw mediaProblem(err, img.name) ?? new AppError('MEDIA_OCR_FAILED', { page: p.seq });
       }
       // Word boxes refer to the OCR image; scale them to the page image the viewer shows.
-      const sx = (p.width ?? size.width) / size.width;
-      const sy = (p.height ?? size.height) / size.height;
+      const sx = size.width / ocrSize.width;
+      const sy = size.height / ocrSize.height;
       const words = read.words.map((w) => ({ ...w, x: Math.round(w.x * sx), y: Math.round(w.y * sy), w: Math.round(w.w * sx), h: Math.round(w.h * sy) }));
       return { text: read.text.normalize('NFC'), words, textSource: 'ocr', confidence: read.confidence, engine: e.name };
     } finally {
       await rm(ocrPath, { force: true });
-      if (img.temp) await rm(img.temp, { force: true });
     }
   }
 }
