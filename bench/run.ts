@@ -32,6 +32,10 @@ const BENCHMARKS: Record<string, Entry> = {
     summary: 'discovery search over a generated Vietnamese catalogue: reindex time, index size, query-mix latency with facets, against the raw engine and a LIKE scan',
     load: () => import('./search.js'),
   },
+  'digital-ingest': {
+    summary: 'a scanned PDF through the digital-library pipeline (tiles, OCR, search) until searchable, against the tesseract CLI page by page',
+    load: () => import('./digital-ingest.js'),
+  },
   'marc-import': { summary: 'full MARC import (derived fields, matching, items) into SQLite and PostgreSQL against the raw engine', load: () => import('./marc-import.js') },
 };
 
