@@ -32,6 +32,7 @@ const BENCHMARKS: Record<string, Entry> = {
     summary: 'discovery search over a generated Vietnamese catalogue: reindex time, index size, query-mix latency with facets, against the raw engine and a LIKE scan',
     load: () => import('./search.js'),
   },
+  iiif: { summary: 'IIIF tiles from a 10,000 × 14,000 scan: our renderer and tile cache against IIPImage behind lighttpd', load: () => import('./iiif.js') },
   'digital-ingest': {
     summary: 'a scanned PDF through the digital-library pipeline (tiles, OCR, search) until searchable, against the tesseract CLI page by page',
     load: () => import('./digital-ingest.js'),

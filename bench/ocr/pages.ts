@@ -5,7 +5,8 @@
  * run makes the same pages, and wrapped into lines short enough never to run off the page.
  *
  * Between them the sentences use every tone mark (ngang, huyền, sắc, hỏi, ngã, nặng) on every
- * vowel letter and the letters ă â đ ê ô ơ ư in both cases, as real prose does.
+ * vowel letter (all 72 lower-case forms, from `a` to `ỵ`), `đ`, and capitals with marks, as real
+ * prose does.
  */
 import sharp from 'sharp';
 import { seededRandom } from '../lib/measure.js';
@@ -60,6 +61,7 @@ export const SENTENCES: readonly string[] = [
   'Ỷ vào trí nhớ, anh ta không ghi chép gì, để rồi quên mất nửa số việc phải làm trong tuần.',
   'Ỹ, ỵ, ỳ, ý là những cách viết của chữ y mang dấu thanh mà học sinh lớp một phải tập viết.',
   'Nhiều bậc phụ huynh đưa con đến thư viện vào cuối tuần, vừa đọc sách vừa tham gia trò chơi.',
+  'Con đường thẳng tắp dẫn về làng, chẳng mấy chốc đã thấy mái đình và hàng cau quen thuộc.',
 ];
 
 export interface PageSpec {
@@ -141,11 +143,13 @@ export function pageSvg(lines: readonly string[], spec: PageSpec = A4_300DPI): s
 
 /** Renders `lines` as a page to `out` (grey PNG) and returns the page's size. */
 export async function renderPagePng(lines: readonly string[], out: string, spec: PageSpec = A4_300DPI): Promise<{ width: number; height: number }> {
-  await sharp(Buffer.from(pageSvg(lines, spec))).grayscale().png().toFile(out);
+  // One grey channel, no alpha: what a scanner (or the OCR image derivation) gives tesseract.
+  await sharp(Buffer.from(pageSvg(lines, spec))).flatten({ background: 'white' }).toColourspace('b-w').png().toFile(out);
   return { width: spec.width, height: spec.height };
 }
 
 /** The same page as a grey JPEG (what a scanned PDF embeds). */
 export async function renderPageJpeg(lines: readonly string[], spec: PageSpec = A4_300DPI, quality = 85): Promise<Buffer> {
-  return sharp(Buffer.from(pageSvg(lines, spec))).grayscale().jpeg({ quality }).toBuffer();
+  // A one-component JPEG, as the PDF declares it DeviceGray (grayscale() alone keeps three).
+  return sharp(Buffer.from(pageSvg(lines, spec))).toColourspace('b-w').jpeg({ quality }).toBuffer();
 }

@@ -13,6 +13,8 @@ export interface AuditQuery {
   until?: string;
   beforeId?: number;
   limit?: number;
+  /** Entries about one target (`digital_object` 12, `record` 7…). */
+  target?: { type: string; id: string };
 }
 
 export class AuditService {
@@ -29,6 +31,7 @@ export class AuditService {
     if (q.from) filter.from = q.from;
     if (q.until) filter.until = q.until;
     if (q.beforeId) filter.beforeId = q.beforeId;
+    if (q.target) filter.target = { type: q.target.type, ids: [q.target.id] };
     if (q.actorUsername) {
       const u = await this.#store.staff.getWithHash(q.actorUsername);
       filter.actorId = u?.id ?? -1;

@@ -752,6 +752,8 @@ export interface DigitalObjectFilter {
   recordId?: number;
   /** Case-insensitive part of the title. */
   titleLike?: string;
+  /** Exactly this source (`ingest:<job>:<row>`, …). */
+  source?: string;
   limit: number;
   beforeId?: number;
 }

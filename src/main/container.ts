@@ -30,6 +30,7 @@ import { createImageTools } from '../adapters/image/sharp-tools.js';
 import { etag as renderEtag, renderImage, renderKey, TileCache } from '../adapters/image/iiif-renderer.js';
 import { IiifService } from '../app/digital/iiif.service.js';
 import { BagService } from '../app/digital/bag.service.js';
+import { JobsService } from '../app/jobs.service.js';
 import { nodeBagIo } from '../adapters/files/bag-io.js';
 import { createPdfTools } from '../adapters/pdf/index.js';
 import { createOcrEngine } from '../adapters/ocr/index.js';
@@ -54,6 +55,7 @@ export interface Services {
   iiif: IiifService;
   bags: BagService;
   ingest: IngestService;
+  jobs: JobsService;
   fixity: FixityService;
 }
 
@@ -131,7 +133,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
       exports: new ExportService({ store, orgCode }),
       search: new SearchService(store.search),
       reindex: new ReindexService({ store, indexer, pool: () => openBuildPool(handle.dialect, { threads: opts.searchBuildThreads }) }),
-    } as Omit<Services, 'digital' | 'iiif' | 'bags' | 'ingest' | 'fixity'> as Services;
+    } as Omit<Services, 'digital' | 'iiif' | 'bags' | 'ingest' | 'fixity' | 'jobs'> as Services;
 
     const dataDir = opts.dataDir ?? (ownedDir = await mkdtemp(join(tmpdir(), 'lienthong-data-')));
     const blobs = await FileBlobStore.open(join(dataDir, 'files'));
@@ -151,6 +153,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
     services.bags = new BagService({ store, clock, digital: services.digital, io: nodeBagIo });
     services.ingest = new IngestService({ store, clock, digital: services.digital });
     services.fixity = new FixityService({ store, clock, blobs });
+    services.jobs = new JobsService({ store, clock, fixity: services.fixity });
     const prefer = typeof opts.ocr === 'string' ? opts.ocr : 'native';
     const openOcr = typeof opts.ocr === 'function' ? opts.ocr : () => createOcrEngine({ prefer });
     const processor = new DigitalProcessor({ store, clock, blobs, images, pdf, limits, ocr: () => (ocrEngine ??= openOcr()), syncFullText: (id) => services.digital.syncFullText(id) });

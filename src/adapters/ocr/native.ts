@@ -12,9 +12,9 @@
  *   pages, captions and headings in order.
  * - `-c tessedit_do_invert=0`: tesseract otherwise re-reads every doubtful line inverted (white on
  *   black), which costs time on poor scans and almost never helps with printed books.
- * - `vie` alone is what Vietnamese pages need: its character set includes the Latin alphabet, and
- *   `vie+eng` is slower and slightly less accurate on Vietnamese text (`eng` wins ties on
- *   unaccented words). `eng` alone is for English books.
+ * - `vie` alone is what Vietnamese pages need (its character set includes the whole Latin
+ *   alphabet): `vie+eng` was 10% slower with three times the errors on Vietnamese pages, and on a
+ *   mostly English page it read a Vietnamese line without its marks. `eng` is for English books.
  *
  * A page that takes longer than `pageTimeoutMs` has its process killed (SIGKILL); every failure
  * becomes `MediaError('MEDIA_OCR_FAILED')` with the end of tesseract's stderr in its params.

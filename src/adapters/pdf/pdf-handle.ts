@@ -13,7 +13,7 @@
  *   is the process's, so heavy work running beside the PDF counts too: the check errs towards
  *   stopping a PDF, never towards letting the process run out of memory.
  * A terminated worker means `MediaError('MEDIA_TOO_COMPLEX')`; the next request starts a new one.
- * A file pdf.js cannot read is `MEDIA_CORRUPT`; one with more pages than `maxPages` is
+ * A file pdf.js cannot read, or one without pages, is `MEDIA_CORRUPT`; one with more pages than `maxPages` is
  * `MEDIA_TOO_MANY_PAGES`; a render larger than `maxPixels`/`maxSide` is `MEDIA_TOO_MANY_PIXELS`.
  *
  * The worker also reports how many bytes of the file it has read; past `readBudgetBytes` (half of
@@ -145,6 +145,7 @@ class WorkerPdf implements PdfHandle {
     try {
       const opened = await this.#guard(live, undefined, () => undefined);
       if (opened.type !== 'opened') throw new Error('the PDF worker answered out of turn');
+      if (opened.pages === 0) throw new MediaError('MEDIA_CORRUPT', { reason: 'the PDF has no pages' });
       if (opened.pages > this.#limits.maxPages) throw new MediaError('MEDIA_TOO_MANY_PAGES', { pages: opened.pages, maxPages: this.#limits.maxPages });
       this.pages = opened.pages;
       live.loaded = opened.loaded;

@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../../domain/errors.js';
-import { DC_ELEMENTS, type DublinCore } from '../../domain/digital/object.js';
+import { DC_ELEMENTS, isDcElement, type DublinCore } from '../../domain/digital/object.js';
 import { writeBag, type PayloadFile } from '../../codecs/bagit/write.js';
 import { readBag } from '../../codecs/bagit/read.js';
 import type { BagIo } from '../../codecs/bagit/io.js';
@@ -38,6 +38,24 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function dublinCoreXml(dc: DublinCore): string {
   const rows = DC_ELEMENTS.flatMap((el) => (dc[el] ?? []).map((v) => `  <dc:${el}>${xml(v)}</dc:${el}>`));
   return `<?xml version="1.0" encoding="UTF-8"?>\n<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd">\n${rows.join('\n')}\n</oai_dc:dc>\n`;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The Dublin Core elements of an `oai_dc` document (as `dublinCoreXml` writes, or another system). */
+export function readDublinCoreXml(text: string): DublinCore {
+  const dc: DublinCore = {};
+  for (const m of text.matchAll(/<dc:([a-z]+)(?:\s[^>]*)?>([^<]*)<\/dc:\1\s*>/g)) {
+    const el = m[1]!;
+    if (!isDcElement(el)) continue;
+    const value = m[2]!.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
+      if (ref[0] !== '#') return ENTITIES[ref] ?? whole;
+      const cp = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+    });
+    if (value.trim()) (dc[el] ??= []).push(value);
+  }
+  return dc;
 }
 
 interface ObjectJson {
@@ -159,7 +177,10 @@ export class BagService {
     for (const m of masters) if (!paths.includes(m.path)) throw new AppError('BAG_INVALID', { reason: `object.json names ${m.path}, which is not in the payload` });
     const stored = [];
     for (const m of masters) stored.push(await this.#digital.storeFile(join(dir, 'data', m.path), m.name));
-    const dc: DublinCore = json.dc ?? { title: [bag.info['External-Description']?.[0] ?? bag.info['Title']?.[0] ?? (masters[0]?.name ?? 'Bag')] };
+    let dc: DublinCore | undefined = json.dc;
+    const dcPath = dc ? undefined : paths.find((p) => /(^|\/)metadata\/dublin-core\.xml$/.test(p));
+    if (dcPath) dc = readDublinCoreXml(await readFile(join(dir, 'data', dcPath), 'utf8'));
+    if (!dc?.title?.length) dc = { ...dc, title: [bag.info['External-Description']?.[0] ?? bag.info['Title']?.[0] ?? (masters[0]?.name ?? 'Bag')] };
     const input: ObjectInput & { source: string } = {
       ownerUnitId: unitId,
       dc,

@@ -33,7 +33,7 @@ import { identifiersOf } from '../../domain/catalog/identity.js';
 import type { Actor } from '../actor.js';
 import { audit } from '../audit.js';
 import { authorize, runWrite } from '../guard.js';
-import type { Clock, DigitalCollection, DigitalFile, DigitalObjectFields, DigitalObjectFilter, DigitalPage, Repos, Store, StoredDigitalObject } from '../ports.js';
+import type { StaffUser, Clock, DigitalCollection, DigitalFile, DigitalObjectFields, DigitalObjectFilter, DigitalPage, Repos, Store, StoredDigitalObject } from '../ports.js';
 import { MediaError, type BlobStore, type ImageTools, type MediaLimits, type PdfTools } from './media.js';
 import type { OrgUnit } from '../../domain/org/unit.js';
 
@@ -151,6 +151,32 @@ export class DigitalService {
 
   blobPath(sha256: string): string {
     return this.#d.blobs.pathOf(sha256);
+  }
+
+  /** A temporary path inside the file store (uploads in progress, ingest folders): finishing is a rename. */
+  tempPath(suffix?: string): string {
+    return this.#d.blobs.tempPath(suffix);
+  }
+
+  hashFile(path: string): Promise<{ sha256: string; size: number }> {
+    return this.#d.blobs.hashFile(path);
+  }
+
+  /**
+   * Staff the actor may assign digitisation work to: active accounts holding
+   * `digital.object.manage` at some library the actor manages too. Unlike the staff list, this
+   * needs no `staff.user.view`: a digitiser assigns work to colleagues.
+   */
+  async assignees(actor: Actor): Promise<StaffUser[]> {
+    const reach = (await this.unitsWhere(actor, 'digital.object.manage')).map((u) => ({ id: u.id, path: u.path }));
+    if (reach.length === 0) return [];
+    const out: StaffUser[] = [];
+    for (const u of await this.#d.store.staff.list({ limit: 5000 })) {
+      if (u.status !== 'active') continue;
+      const grants = await this.#d.store.staff.effectiveGrants(u.id);
+      if (reach.some((place) => allows(grants, 'digital.object.manage', place))) out.push(u);
+    }
+    return out;
   }
 
   /** Units where the actor holds `permission` (for lists and unit pickers). */

@@ -26,7 +26,8 @@ const IMAGE_ID = /^(\d{1,9})-(\d{1,6})$/;
 const OBJECT_ID = /^\d{1,9}$/;
 
 export interface ImageRenderer {
-  render(pyramidPath: string, req: ResolvedImageRequest, opts: { watermark?: string }): Promise<{ body: Buffer; mediaType: string }>;
+  /** `storedTile`: the body is a tile copied as it is stored (cheap to make again: not worth caching). */
+  render(pyramidPath: string, req: ResolvedImageRequest, opts: { watermark?: string }): Promise<{ body: Buffer; mediaType: string; storedTile?: boolean }>;
   key(sourceSha: string, req: ResolvedImageRequest, opts: { watermark?: string }): string;
   etag(key: string, sourceSha: string): string;
 }
@@ -105,7 +106,8 @@ export class IiifService {
     const cached = await this.#cache.get(key);
     if (cached) return { file: cached, mediaType, etag, cacheControl: cc };
     const out = await this.#renderer.render(this.#digital.blobPath(sha), parsed.request, opts);
-    await this.#cache.put(key, out.body).catch(() => undefined);
+    // Stored cache writes happen after the answer, and a failed one is only a later miss.
+    if (!out.storedTile) void this.#cache.put(key, out.body).catch(() => undefined);
     return { body: out.body, mediaType: out.mediaType, etag, cacheControl: cc };
   }
 

@@ -76,7 +76,11 @@ export class IngestService {
     const digest = createHash('sha256').update(await readFile(manifest)).update('\0' + folder).digest('hex');
     const key = `${p.unitId}:${digest}`;
     const open = (await this.#store.jobs.findByDedupeKey(INGEST_JOB, key)).find((j) => j.status === 'queued' || j.status === 'running' || j.status === 'failed');
-    if (open) return { job: open, resumed: true, total: rows.length };
+    if (open) {
+      // A job the runner gave up on is queued again, so it continues from its checkpoint.
+      if (open.status === 'failed') await this.#store.jobs.requeue(open.id, this.#clock.now().toISOString());
+      return { job: (await this.#store.jobs.get(open.id))!, resumed: true, total: rows.length };
+    }
     const now = this.#clock.now();
     const job = await runWrite(this.#store, this.#clock, actor, async (tx) => {
       const j = await tx.jobs.insert(
@@ -119,11 +123,13 @@ export class IngestService {
     let landed = 0;
     for (let i = job.checkpoint; i < rows.length; i++) {
       const seq = i + 1;
-      const result = await this.#row(actor, p, rows[i]!, seq, job.id);
+      // The row after the checkpoint may have landed before the last run died (its object, or its result too).
+      const before = i === job.checkpoint ? await this.#landedBefore(job.id, rows[i]!, seq) : undefined;
+      const result = before?.result ?? (await this.#row(actor, p, rows[i]!, seq, job.id));
       summary.rows = seq;
       summary[result.outcome]++;
       const now = this.#clock.now();
-      await this.#store.digital.appendIngestResults([result]);
+      if (!before?.recorded) await this.#store.digital.appendIngestResults([result]);
       const alive = await this.#store.jobs.progress(job.id, opts.owner, { checkpoint: seq, progressDone: seq, progressTotal: rows.length, summary: { ...summary }, leaseUntil: new Date(now.getTime() + 10 * 60_000).toISOString() }, now.toISOString());
       if (!alive) return this.job(job.id);
       opts.onProgress?.({ job, summary, row: seq, total: rows.length });
@@ -137,20 +143,40 @@ export class IngestService {
     return this.job(job.id);
   }
 
+  /** What a previous run landed of row `seq`: its recorded result, or the object it created without recording it. */
+  async #landedBefore(jobId: number, row: Record<string, string>, seq: number): Promise<{ result: IngestResult; recorded: boolean } | undefined> {
+    const [recorded] = await this.#store.digital.ingestResults(jobId, { afterSeq: seq - 1, limit: 1 });
+    if (recorded?.seq === seq) return { result: recorded, recorded: true };
+    const [created] = await this.#store.digital.listObjects({ source: `ingest:${jobId}:${seq}`, limit: 1 });
+    if (created) return { result: { jobId, seq, label: labelOf(row), outcome: 'created', objectId: created.id, problems: [] }, recorded: false };
+    return undefined;
+  }
+
   async #row(actor: Actor, p: IngestParams, row: Record<string, string>, seq: number, jobId: number): Promise<IngestResult> {
-    const label = (row.title ?? '').trim().slice(0, 200) || (row.files ?? '').slice(0, 200) || null;
-    const base = { jobId, seq, label };
+    const base = { jobId, seq, label: labelOf(row) };
     if (Object.values(row).every((v) => !v.trim())) return { ...base, outcome: 'skipped', objectId: null, problems: [] };
     try {
       const names = (row.files ?? '').split(';').map((s) => s.trim()).filter(Boolean);
       const files = [];
-      for (const name of names) files.push(await this.#digital.storeFile(insideFolder(p.folder, name), name));
+      for (const name of names) files.push(await this.#storeFile(p.folder, name));
       const input = await this.#input(p, row);
       const o = await this.#digital.createWithFiles(actor, { ...input, source: `ingest:${jobId}:${seq}` }, files);
       return { ...base, outcome: 'created', objectId: o.id, problems: [] };
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       return { ...base, outcome: 'failed', objectId: null, problems: [{ code: e.code, params: e.params }] };
+    }
+  }
+
+  /** Copies a file the row names into the store; a file that is not there fails the row, not the job. */
+  async #storeFile(folder: string, name: string): Promise<{ sha256: string; size: number; name: string }> {
+    const path = insideFolder(folder, name);
+    try {
+      return await this.#digital.storeFile(path, name);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') throw new AppError('DIGITAL_FILE_NOT_FOUND', { file: name });
+      throw e;
     }
   }
 
@@ -186,6 +212,11 @@ export class IngestService {
     if (job.createdBy === null) return systemActor(job.actorLabel);
     return { kind: 'staff', userId: job.createdBy, label: job.actorLabel, grants: await this.#store.staff.effectiveGrants(job.createdBy) };
   }
+}
+
+/** What a row's result is called: its title, or else its files. */
+function labelOf(row: Record<string, string>): string | null {
+  return (row.title ?? '').trim().slice(0, 200) || (row.files ?? '').slice(0, 200) || null;
 }
 
 /** A file named in the manifest, refused when it would lie outside the folder. */

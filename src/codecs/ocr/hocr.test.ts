@@ -155,6 +155,11 @@ describe('parseHocr on broken input', () => {
     ]);
   });
 
+  it('reads attribute names in any case, as HTML does', () => {
+    const p = parseHocr(`<DIV CLASS=ocr_page TITLE="bbox 0 0 90 40"><SPAN Class='ocr_line'><SPAN class=ocrx_word Title='bbox 1 2 3 4; x_wconf 50'>a</SPAN></SPAN></DIV>`);
+    expect([p.width, p.height, p.words[0]]).toEqual([90, 40, { text: 'a', x: 1, y: 2, w: 2, h: 2, c: 50, line: 0 }]);
+  });
+
   it('takes the page size from the words when the page has none', () => {
     const p = parseHocr(`<span class='ocr_line'><span class='ocrx_word' title='bbox 10 20 110 70'>a</span></span>`);
     expect([p.width, p.height]).toEqual([110, 70]);

@@ -109,8 +109,15 @@ export function parseHocr(xml: string, opts: HocrOptions = {}): PageText {
       while (stack.length > k) finish(stack.pop()!);
       continue;
     }
-    const classes = (ev.attrs.class ?? '').split(/\s+/u);
-    const title = ev.attrs.title;
+    // HTML attribute names are case-insensitive (`CLASS=`, `Title=`).
+    let cls: string | undefined;
+    let title: string | undefined;
+    for (const [k, v] of Object.entries(ev.attrs)) {
+      const key = k.toLowerCase();
+      if (key === 'class') cls ??= v;
+      else if (key === 'title') title ??= v;
+    }
+    const classes = (cls ?? '').split(/\s+/u);
     const open: Open = { name };
     if (classes.includes('ocr_page')) {
       // Only the first page: a multi-page document ends for us where the second one starts.

@@ -71,6 +71,8 @@ const STAFF_NAV: Array<{ href: string; key: MessageKey; permission?: Permission 
   { href: '/staff/groups', key: 'staff.nav.groups', permission: 'org.unit.view' },
   { href: '/staff/catalogue', key: 'staff.nav.catalogue', permission: 'catalog.record.create' },
   { href: '/staff/catalogue/imports', key: 'staff.nav.imports', permission: 'catalog.import' },
+  { href: '/staff/digital', key: 'dstaff.nav.digital', permission: 'digital.object.manage' },
+  { href: '/staff/jobs', key: 'jobs.nav', permission: 'jobs.manage' },
   { href: '/staff/users', key: 'staff.nav.users', permission: 'staff.user.view' },
   { href: '/staff/audit', key: 'staff.nav.audit', permission: 'audit.view' },
   { href: '/staff/account', key: 'staff.nav.account' },

@@ -195,6 +195,7 @@ export class KyselyDigitalRepository implements DigitalRepository {
     if (f.assigneeId !== undefined) q = f.assigneeId === null ? q.where('assignee_id', 'is', null) : q.where('assignee_id', '=', f.assigneeId);
     if (f.category) q = q.where('category', '=', f.category);
     if (f.recordId !== undefined) q = q.where('record_id', '=', f.recordId);
+    if (f.source !== undefined) q = q.where('source', '=', f.source);
     if (f.collectionId !== undefined) {
       const cid = f.collectionId;
       q = q.where('id', 'in', (eb) => eb.selectFrom('digital_object_collections').select('object_id').where('collection_id', '=', cid));

@@ -47,10 +47,13 @@ export async function auditPages(app: FastifyInstance, opts: { services: Service
       q.until = new Date(Date.parse(dayStart(until)) + 86400000).toISOString();
     }
     if (raw.before && /^\d{1,12}$/.test(raw.before)) q.beforeId = Number(raw.before);
+    const targetType = clean(raw.targetType, 40);
+    const targetId = clean(raw.targetId, 80);
+    if (/^[a-z_]{1,40}$/.test(targetType) && targetId) q.target = { type: targetType, id: targetId };
     const { entries, nextBeforeId } = await audit.list(req.ctx.actor, q);
     const units = new Map((await org.list()).map((u) => [u.id, u]));
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ actor, action, unit: unitCode, from, until })) if (v) params.set(k, v);
+    for (const [k, v] of Object.entries({ actor, action, unit: unitCode, from, until, ...(q.target ? { targetType, targetId } : {}) })) if (v) params.set(k, v);
     if (nextBeforeId) params.set('before', String(nextBeforeId));
     return sendPage(
       reply,

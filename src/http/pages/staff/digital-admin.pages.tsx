@@ -84,7 +84,7 @@ export function adminRoutes(app: FastifyInstance, deps: DigitalDeps): void {
         {collections.length === 0 ? (
           <p class="card muted">{t('dstaff.collections.none')}</p>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap collections-wrap">
             <table class="list stack collections-table">
               <thead>
                 <tr>
@@ -225,6 +225,10 @@ export function adminRoutes(app: FastifyInstance, deps: DigitalDeps): void {
   app.get(`${ROUTE}/collections/:cid`, async (req, reply) => {
     requireUser(req);
     const c = await digital.collection(param(req, 'cid'));
+    // Nobody fills in a form that cannot be saved (the service checks again on saving).
+    if (!(await digital.unitsWhere(req.ctx.actor, 'digital.collection.manage')).some((u) => u.id === c.ownerUnitId)) {
+      throw new AppError('PERMISSION_DENIED', { permission: 'digital.collection.manage', unit: c.ownerUnitId });
+    }
     return sendPage(reply, await editPage(req, c, { nameVi: c.nameVi, nameEn: c.nameEn, description: c.description ?? '', version: String(c.version) }));
   });
 

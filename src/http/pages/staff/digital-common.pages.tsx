@@ -204,7 +204,7 @@ const SECTIONS: Array<{ href: string; key: MessageKey; show: (ctx: PageCtx) => b
 export function DigitalNav({ ctx }: { ctx: PageCtx }) {
   const items = SECTIONS.filter((s) => s.show(ctx));
   const current = (href: string) => {
-    if (href === BASE) return ctx.path === BASE || /^\/staff\/digital\/\d+/.test(ctx.path);
+    if (href === BASE) return ctx.path === BASE || ctx.path === `${BASE}/bulk` || /^\/staff\/digital\/\d+/.test(ctx.path);
     return ctx.path === href || ctx.path.startsWith(`${href}/`);
   };
   return (

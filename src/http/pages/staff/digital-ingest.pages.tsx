@@ -154,10 +154,10 @@ export function ingestRoutes(app: FastifyInstance, deps: DigitalDeps): void {
                   <dd>{t(`dstaff.ingest.col.${c}` as MessageKey)}</dd>
                 </>
               ))}
-              <dt>
+              <dt class="wide">
                 <code>{DC_ELEMENTS.filter((e) => !(COLUMNS as readonly string[]).includes(e)).join(', ')}</code>
               </dt>
-              <dd>{t('dstaff.ingest.col.dc')}</dd>
+              <dd class="wide">{t('dstaff.ingest.col.dc')}</dd>
             </dl>
             <p class="small muted">{t('dstaff.ingest.repeat')}</p>
             <p class="small muted">{t('dstaff.ingest.values', { access: ACCESS_LEVELS.join(', '), category: PLAN_CATEGORIES.join(', '), ocr: OCR_LANGUAGE_SETS.join(', ') })}</p>
@@ -196,9 +196,21 @@ export function ingestRoutes(app: FastifyInstance, deps: DigitalDeps): void {
           continue;
         }
         const job = await ingest.job(marker.jobId).catch(() => undefined);
-        const ended = job?.finishedAt ? Date.parse(job.finishedAt) : undefined;
-        const keep = job?.status === 'failed' ? 7 * DAY : DAY;
-        if (!job || (ended !== undefined && (job.status === 'done' || job.status === 'cancelled' || job.status === 'failed') && now - ended > keep)) await rm(dir, { recursive: true, force: true });
+        if (!job) {
+          await rm(dir, { recursive: true, force: true });
+          continue;
+        }
+        // Times are this machine's: the first sweep after the job ended marks the folder, later ones measure from the mark.
+        const mark = join(dir, 'ended');
+        const ended = job.status === 'done' || job.status === 'cancelled' || job.status === 'failed';
+        const marked = await stat(mark).catch(() => undefined);
+        if (!ended) {
+          if (marked) await rm(mark, { force: true });
+        } else if (!marked) {
+          await writeFile(mark, job.status);
+        } else if (now - marked.mtimeMs > (job.status === 'failed' ? 7 * DAY : DAY)) {
+          await rm(dir, { recursive: true, force: true });
+        }
       } catch {
         // a folder being written by another request, or gone already
       }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { LightMyRequestResponse } from 'fastify';
@@ -293,6 +293,24 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     // The upload is gone from the temporary folder.
     expect(readdirSync(tempDir())).toEqual([]);
     expect((await get(env.app, jar, `${BASE}/${o.id}/uploads/${id}`, { accept: 'application/json' })).statusCode).toBe(404);
+
+    // An upload left for more than a day is removed when another one starts; a fresh one stays.
+    const left = (await env.app.inject({ method: 'POST', url: `${BASE}/${o.id}/uploads`, headers: headers(), payload: { name: 'bo-do.png', size } })).json() as { id: string };
+    const recent = (await env.app.inject({ method: 'POST', url: `${BASE}/${o.id}/uploads`, headers: headers(), payload: { name: 'gan-day.png', size } })).json() as { id: string };
+    const old = new Date(Date.now() - 25 * 3_600_000);
+    for (const n of readdirSync(tempDir()).filter((f) => f.includes(left.id))) utimesSync(join(tempDir(), n), old, old);
+    expect(readdirSync(tempDir()).filter((f) => f.includes(left.id))).toHaveLength(2);
+    await env.app.inject({ method: 'POST', url: `${BASE}/${o.id}/uploads`, headers: headers(), payload: { name: 'moi.png', size } });
+    expect(readdirSync(tempDir()).filter((f) => f.includes(left.id))).toEqual([]);
+    expect(readdirSync(tempDir()).filter((f) => f.includes(recent.id))).toHaveLength(2);
+    // A chunk larger than its range says is dropped whole.
+    const over = await env.app.inject({ method: 'PUT', url: `${BASE}/${o.id}/uploads/${recent.id}`, headers: headers({ 'content-type': 'application/octet-stream', 'content-range': `bytes 0-9/${size}` }), payload: png.subarray(0, 20) });
+    expect(over.statusCode).toBe(400);
+    expect((await get(env.app, jar, `${BASE}/${o.id}/uploads/${recent.id}`, { accept: 'application/json' })).json()).toMatchObject({ received: 0 });
+    // And one can give an upload up.
+    const gone = await env.app.inject({ method: 'DELETE', url: `${BASE}/${o.id}/uploads/${recent.id}`, headers: headers() });
+    expect(gone.statusCode).toBe(204);
+    expect(readdirSync(tempDir()).filter((f) => f.includes(recent.id))).toEqual([]);
   });
 
   it('moves several objects at once and reports each result, refusals in words', async () => {
@@ -384,20 +402,13 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     expect((await get(env.app, auditor.jar, BASE)).statusCode).toBe(403);
   });
 
-  it('ingests a batch from the web: a manifest of two rows, one naming a missing file', async () => {
-    const { jar } = await login(env.app, 'netadmin', PASSWORD);
+  /** Uploads a manifest and its files through the ingest form; the job's id from the redirect. */
+  async function startIngest(jar: Jar, manifest: string, files: Array<[string, Buffer]>): Promise<{ jobId: number; res: LightMyRequestResponse }> {
     const form = await get(env.app, jar, `${BASE}/ingest`);
-    expect(form.statusCode).toBe(200);
-    expect(form.body).toContain('Cách viết tệp kê khai');
-    const sample = await get(env.app, jar, `${BASE}/ingest/sample.csv`);
-    expect(sample.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(sample.body).toContain('title,creator,date,language');
     const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(form.body)![1]!.replace(/&amp;/g, '&');
-    const manifest = 'title,creator,date,files,access,license,category\n"Địa chí Kiên Giang","Nhiều tác giả",2002,trang-1.png;trang-2.png,public,cc-by,local\n"Bản bị thiếu","Ai đó",1999,khong-co.png,public,cc-by,local\n';
     const res = await postMultipart(jar, action, [
       { name: 'manifest', filename: 'ke-khai.csv', data: manifest, type: 'text/csv' },
-      { name: 'files', filename: 'trang-1.png', data: await pageImage(), type: 'image/png' },
-      { name: 'files', filename: 'trang-2.png', data: await pageImage(260, 340), type: 'image/png' },
+      ...files.map(([filename, data]) => ({ name: 'files', filename, data, type: 'image/png' })),
       { name: 'unit', value: String(env.tree.communeA1.id) },
       { name: 'access', value: 'public' },
       { name: 'licence', value: 'in-copyright' },
@@ -408,10 +419,28 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     expect(res.statusCode).toBe(303);
     const jobId = Number(/^\/staff\/jobs\/(\d+)\?ok=dstaff\.ingest\.started$/.exec(String(res.headers.location))?.[1]);
     expect(jobId).toBeGreaterThan(0);
+    return { jobId, res };
+  }
+
+  it('ingests a batch from the web: a job page with progress, a result per row, and a CSV', async () => {
+    const { jar } = await login(env.app, 'netadmin', PASSWORD);
+    const form = await get(env.app, jar, `${BASE}/ingest`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Cách viết tệp kê khai');
+    const sample = await get(env.app, jar, `${BASE}/ingest/sample.csv`);
+    expect(sample.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(sample.body).toContain('title,creator,date,language');
+    const manifest = 'title,creator,date,files,access,license,category\n"Địa chí Kiên Giang","Nhiều tác giả",2002,trang-1.png;trang-2.png,public,cc-by,local\n"Sai nhóm","Ai đó",1999,trang-3.png,public,cc-by,khong-co-nhom\n';
+    const { jobId, res } = await startIngest(jar, manifest, [
+      ['trang-1.png', await pageImage()],
+      ['trang-2.png', await pageImage(260, 340)],
+      ['trang-3.png', await pageImage(200, 300)],
+    ]);
     const queued = await get(env.app, jar, String(res.headers.location));
     expect(queued.statusCode).toBe(200);
     expect(queued.body).toContain('<noscript><meta http-equiv="refresh" content="3"/></noscript>');
     expect(queued.body).toContain('Đã nhận tệp; việc nhập sẽ bắt đầu trong giây lát.');
+    expect(queued.body).toMatch(/<script src="\/assets\/import-progress\.\w+\.js" defer/);
 
     expect(await c().jobs.runOnce()).toBe(true);
     const job = await c().store.jobs.get(jobId);
@@ -422,19 +451,19 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     expect(done.body).toMatch(/data-count="created">1</);
     expect(done.body).toMatch(/data-count="failed">1</);
     expect(done.body).toContain('Địa chí Kiên Giang');
-    expect(done.body).toContain('Bản bị thiếu');
+    expect(done.body).toContain('Sai nhóm');
     expect(count(done.body, '<tr class="outcome-created">')).toBe(1);
     expect(count(done.body, '<tr class="outcome-failed">')).toBe(1);
     const failed = await get(env.app, jar, `/staff/jobs/${jobId}?outcome=failed`);
     expect(count(failed.body, '<tr class="outcome-failed">')).toBe(1);
     expect(count(failed.body, '<tr class="outcome-created">')).toBe(0);
-    expect(failed.body).toContain('khong-co.png');
+    expect(failed.body).toContain('nhóm tài liệu “khong-co-nhom” không có');
     const csv = await get(env.app, jar, `/staff/jobs/${jobId}/results.csv`);
     expect(csv.headers['content-disposition']).toBe(`attachment; filename="lienthong-ingest-${jobId}.csv"`);
     const lines = csv.body.trimEnd().split('\n');
     expect(lines[0]).toBe('\uFEFFseq,outcome,object_id,label,problems');
     expect(lines[1]).toMatch(/^1,created,\d+,Địa chí Kiên Giang,$/);
-    expect(lines[2]).toMatch(/^2,failed,,Bản bị thiếu,/);
+    expect(lines[2]).toMatch(/^2,failed,,Sai nhóm,/);
     // The created object has both files, in order.
     const created = (await c().services.ingest.results(jobId, { outcome: 'created', limit: 10 }))[0]!;
     expect((await c().services.digital.files(created.objectId!)).map((f) => f.name)).toEqual(['trang-1.png', 'trang-2.png']);
@@ -444,6 +473,7 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     expect(list.body).toContain('Nhập tài liệu số theo lô');
 
     // A manifest with an unknown column is refused at once, and nothing is left behind.
+    const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(form.body)![1]!.replace(/&amp;/g, '&');
     const bad = await postMultipart(jar, action, [
       { name: 'manifest', filename: 'sai.csv', data: 'title,mau_sac\nA,do\n', type: 'text/csv' },
       { name: 'unit', value: String(env.tree.communeA1.id) },
@@ -451,6 +481,26 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('mau_sac');
     expect(readdirSync(tempDir()).filter((n) => n.startsWith('ingest-'))).toHaveLength(1);
+    // Without a manifest, or without a library, nothing starts.
+    const none = await postMultipart(jar, action, [{ name: 'unit', value: String(env.tree.communeA1.id) }]);
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('Hãy chọn tệp kê khai (CSV).');
+    expect((await c().store.jobs.list({ kind: 'digital.ingest', limit: 10 })).length).toBe(1);
+  });
+
+  it('ingests a manifest of two rows, one naming a missing file: the job ends, the row fails alone', async () => {
+    const { jar } = await login(env.app, 'netadmin', PASSWORD);
+    const manifest = 'title,files\n"Có đủ tệp",trang-1.png\n"Bản bị thiếu",khong-co.png\n';
+    const { jobId } = await startIngest(jar, manifest, [['trang-1.png', await pageImage()]]);
+    expect(await c().jobs.runOnce()).toBe(true);
+    const job = await c().store.jobs.get(jobId);
+    expect(job?.error ?? null).toBeNull();
+    expect(job?.status).toBe('done');
+    const done = await get(env.app, jar, `/staff/jobs/${jobId}`);
+    expect(done.body).toMatch(/data-count="created">1</);
+    expect(done.body).toMatch(/data-count="failed">1</);
+    expect(count(done.body, '<tr class="outcome-failed">')).toBe(1);
+    expect(done.body).toContain('khong-co.png');
   });
 
   it('shows the collections and lets a manager create and rename one', async () => {
@@ -477,6 +527,14 @@ describeEachDialect('staff pages: digital library', (dialect) => {
     expect(form.body).toContain(`name="collection" value="${col.id}"`);
     const filtered = await get(env.app, jar, `${BASE}?collection=${col.id}`);
     expect(filtered.body).toContain('Trong bộ sưu tập');
+    // A librarian without digital.collection.manage sees the list, not the edit form, and cannot save.
+    const lib = await login(env.app, 'commlib', PASSWORD);
+    const seen = await get(env.app, lib.jar, `${BASE}/collections`);
+    expect(seen.body).toContain('Địa chí Kiên Giang');
+    expect(seen.body).not.toContain('Tạo bộ sưu tập');
+    expect((await get(env.app, lib.jar, `${BASE}/collections/${col.id}`)).statusCode).toBe(403);
+    const refused = await postForm(env.app, lib.jar, `${BASE}/collections/${col.id}`, { _csrf: csrfFrom(seen.body), version: '99', nameVi: 'Đổi trộm' });
+    expect(refused.statusCode).toBe(403);
   });
 
   it('shows the plan progress, takes declared holdings, and counts a published object with its pages', async () => {

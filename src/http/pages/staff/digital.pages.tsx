@@ -11,7 +11,7 @@
  * Every permission is checked by the services; these pages hide what the user may not do and
  * refuse to show objects of libraries the user does not manage.
  */
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import multipart from '@fastify/multipart';
@@ -77,7 +77,7 @@ export type UploadBlobs = Pick<BlobStore, 'tempPath' | 'hashFile'>;
 
 export interface DigitalPagesOptions {
   services: Services;
-  /** The blob store, when the app passes it; otherwise its temporary folder is found from a stored path. */
+  /** The blob store's temporary files and hashing; by default the digital service's. */
   blobs?: UploadBlobs;
   store?: Store;
   clock?: Clock;
@@ -100,7 +100,7 @@ const PARAGRAPH_ELEMENTS: readonly DcElement[] = ['description'];
 
 export async function digitalPages(app: FastifyInstance, opts: DigitalPagesOptions): Promise<void> {
   const { services } = opts;
-  const blobs = opts.blobs ?? fallbackBlobs(services);
+  const blobs: UploadBlobs = opts.blobs ?? { tempPath: (suffix) => services.digital.tempPath(suffix), hashFile: (path) => services.digital.hashFile(path) };
   const tempDir = dirname(blobs.tempPath());
   const deps: DigitalDeps = { services, blobs, tempDir };
 
@@ -123,26 +123,6 @@ export async function digitalPages(app: FastifyInstance, opts: DigitalPagesOptio
   adminRoutes(app, deps);
 }
 
-/** The blob store's temporary folder is `<root>/tmp`; a stored file's path gives `<root>`. */
-function fallbackBlobs(services: Services): UploadBlobs {
-  const root = dirname(dirname(dirname(services.digital.blobPath('0'.repeat(64)))));
-  const dir = join(root, 'tmp');
-  return {
-    tempPath: (suffix = '') => join(dir, `${Date.now().toString(36)}-${Math.random().toString(16).slice(2, 14)}${suffix}`),
-    hashFile: async (path) => {
-      const { createHash } = await import('node:crypto');
-      const { createReadStream } = await import('node:fs');
-      const hash = createHash('sha256');
-      let size = 0;
-      for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        size += chunk.length;
-      }
-      return { sha256: hash.digest('hex'), size };
-    },
-  };
-}
-
 // ---------------------------------------------------------------- shared loading
 
 /** Units where the actor manages digital objects; refused when there is none at all. */
@@ -159,11 +139,9 @@ export async function loadManaged(services: Services, req: FastifyRequest, id: n
   return o;
 }
 
-/** Staff the actor may assign work to: active accounts it can see whose home library it manages, and itself. */
-async function assignable(services: Services, req: FastifyRequest, manageable: readonly OrgUnit[]): Promise<StaffUser[]> {
-  const reach = new Set(manageable.map((u) => u.id));
-  const seen = await services.staff.list(req.ctx.actor).catch(() => [] as StaffUser[]);
-  const out = seen.filter((u) => u.status === 'active' && u.homeUnitId !== null && reach.has(u.homeUnitId));
+/** Staff the actor may assign work to (colleagues who digitise in its libraries), and itself. */
+async function assignable(services: Services, req: FastifyRequest, _manageable: readonly OrgUnit[]): Promise<StaffUser[]> {
+  const out = await services.digital.assignees(req.ctx.actor);
   const me = req.ctx.user;
   if (me && !out.some((u) => u.id === me.id)) out.unshift(me);
   return out.sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));

@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../../../domain/errors.js';
 import { allowsAnywhere } from '../../../domain/access/permissions.js';
-import { JOB_STATUSES, JobsService } from '../../../app/jobs.service.js';
+import { JOB_STATUSES } from '../../../app/jobs.service.js';
 import type { IngestSummary } from '../../../app/digital/ingest.service.js';
 import type { BlobRow, Clock, IngestResult, Job, JobStatus, Store } from '../../../app/ports.js';
 import type { Services } from '../../../main/container.js';
@@ -65,6 +65,19 @@ function noteOf(t: Translate, job: Job): string {
   }
 }
 
+/** What the job is about, in a few words: its object, its file, its rows. */
+function Subject({ ctx, job }: { ctx: PageCtx; job: Job }) {
+  const { t } = ctx;
+  const p = job.params;
+  if (job.kind === 'digital.process' && typeof p.objectId === 'number') return <a href={`/staff/digital/${p.objectId}`}>{t('jobs.seeObject', { object: p.objectId })}</a>;
+  if (job.kind === 'catalog.import' && typeof p.fileName === 'string') return <span class="file-name">{p.fileName}</span>;
+  if (job.kind === 'digital.ingest') {
+    const s = ingestSummary(job);
+    return <span>{t('jobs.ingest.short', { rows: s.rows, created: s.created, failed: s.failed })}</span>;
+  }
+  return null;
+}
+
 function problemText(t: Translate, p: IngestResult['problems'][number]): string {
   return digitalErrorText(t, p.code, p.params ?? {});
 }
@@ -80,9 +93,7 @@ function StatusBadge({ ctx, status }: { ctx: PageCtx; status: JobStatus }) {
 export async function jobPages(app: FastifyInstance, opts: JobPagesOptions): Promise<void> {
   const { services } = opts;
   const { org } = services;
-  const provided = (services as Services & { jobs?: JobsService }).jobs;
-  if (!provided && (!opts.store || !opts.clock)) throw new Error('jobPages needs services.jobs, or the store and the clock to build it');
-  const jobs = provided ?? new JobsService({ store: opts.store!, clock: opts.clock!, fixity: services.fixity });
+  const { jobs } = services;
 
   // ---------------------------------------------------------------- the list
 
@@ -188,6 +199,9 @@ export async function jobPages(app: FastifyInstance, opts: JobPagesOptions): Pro
                     </a>
                     <StatusBadge ctx={ctx} status={j.status} />
                   </div>
+                  <p class="job-subject small">
+                    <Subject ctx={ctx} job={j} />
+                  </p>
                   <dl class="job-facts-inline small">
                     <div>
                       <dt>{t('jobs.unit')}</dt>
