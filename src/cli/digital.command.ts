@@ -62,6 +62,7 @@ export function registerDigital(program: Command, deps: CliDeps): void {
     .addOption(new Option('--state <state>', 'workflow state of new objects (default: scanned)').choices(WORKFLOW_STATES))
     .addOption(new Option('--ocr <languages>', 'OCR languages for rows that give none').choices(OCR_LANGUAGE_SETS))
     .option('--no-process', 'only create the objects; leave pages and OCR to the server or a worker')
+    .option('--again', 'ingest a folder and manifest that were already ingested, as a new job')
     .option('--report <file>', 'write the result of every row to this CSV file')
     .addHelpText(
       'after',
@@ -76,7 +77,7 @@ Examples:
 
 Exit status 1 when some rows failed.`,
     )
-    .action(async (folder: string, opts: { manifest: string; library: string; access?: string; license?: string; category?: string; state?: WorkflowState; ocr?: string; process: boolean; report?: string }, cmd: Command) => {
+    .action(async (folder: string, opts: { manifest: string; library: string; access?: string; license?: string; category?: string; state?: WorkflowState; ocr?: string; process: boolean; again?: boolean; report?: string }, cmd: Command) => {
       const ctx = contextFor(cmd, deps);
       await ctx.withContainer(async (c) => {
         const actor = systemActor('cli');
@@ -86,7 +87,7 @@ Exit status 1 when some rows failed.`,
           manifest: resolve(opts.manifest),
           unitId: unit.id,
           defaults: { access: opts.access, licence: opts.license, category: opts.category, state: opts.state, ocr: opts.ocr },
-        });
+        }, { again: opts.again });
         ctx.note(resumed ? ctx.say('ingest.resumed', { job: job.id, done: job.checkpoint, rows: total }) : ctx.say('ingest.started', { job: job.id, rows: total, manifest: opts.manifest, unit: unit.code }));
         const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${ctx.say('ingest.progress')} [{bar}] {value}/{total}`, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
         bar?.start(total, job.checkpoint);

@@ -115,6 +115,7 @@ export const ERRORS = {
   IIIF_NOT_IMPLEMENTED: 501,
   INGEST_MANIFEST_INVALID: 400,
   INGEST_FOLDER_NOT_FOUND: 400,
+  INGEST_DONE: 409,
   BAG_INVALID: 400,
 } as const satisfies Record<string, number>;
 

@@ -1,7 +1,8 @@
 /**
  * The OCR engine for this machine: the native `tesseract` when it is installed with Vietnamese
- * and English data (about 4× faster per core than tesseract.js, see `bench/ocr.ts`), otherwise
- * tesseract.js, which always works offline from the npm packages.
+ * and English data (it needs 1.8× less CPU per page than tesseract.js, whose workers also take
+ * seconds to start; see `bench/ocr.ts`), otherwise tesseract.js, which always works offline from
+ * the npm packages.
  */
 import type { OcrEngine } from '../../app/digital/media.js';
 import { detectNativeTesseract, NativeTesseract } from './native.js';

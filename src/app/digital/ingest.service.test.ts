@@ -191,6 +191,12 @@ describeEachDialect('IngestService', (dialect: TestDialect) => {
     expect(await count(e.c, 'digital_objects')).toBe(objectsBefore + 5);
     const titles = (await e.c.store.digital.listObjects({ unitIds: [e.t.distA.id], limit: 100 })).filter((o) => o.source.startsWith(`ingest:${job.id}:`)).map((o) => o.title);
     expect(titles.sort()).toEqual(['Tập Ba', 'Tập Bốn', 'Tập Hai', 'Tập Một', 'Tập Năm']);
+
+    // Finished: the same folder and manifest again are refused, unless asked for on purpose.
+    expect(await codeOf(ingest.start(sys, params(m, e.t.distA.id)))).toMatchObject({ code: 'INGEST_DONE', params: { job: job.id } });
+    const second = await ingest.start(sys, params(m, e.t.distA.id), { again: true });
+    expect(second.resumed).toBe(false);
+    expect(second.job.id).not.toBe(job.id);
   });
 
   it('creates nothing twice when it dies between landing a row and recording it', async () => {

@@ -66,7 +66,7 @@ export class IngestService {
    * Checks the folder and the manifest's header, then queues the job (or finds the unfinished
    * one for the same folder and manifest, to resume it).
    */
-  async start(actor: Actor, p: IngestParams): Promise<{ job: Job; resumed: boolean; total: number }> {
+  async start(actor: Actor, p: IngestParams, opts: { again?: boolean } = {}): Promise<{ job: Job; resumed: boolean; total: number }> {
     const folder = resolve(p.folder);
     const manifest = resolve(p.manifest);
     const st = await stat(folder).catch(() => undefined);
@@ -75,7 +75,11 @@ export class IngestService {
     await authorize(this.#store, actor, 'digital.object.manage', p.unitId);
     const digest = createHash('sha256').update(await readFile(manifest)).update('\0' + folder).digest('hex');
     const key = `${p.unitId}:${digest}`;
-    const open = (await this.#store.jobs.findByDedupeKey(INGEST_JOB, key)).find((j) => j.status === 'queued' || j.status === 'running' || j.status === 'failed');
+    const earlier = await this.#store.jobs.findByDedupeKey(INGEST_JOB, key);
+    const open = earlier.find((j) => j.status === 'queued' || j.status === 'running' || j.status === 'failed');
+    // The same folder and manifest ingested to the end already: doing it again would make every object twice.
+    const finished = earlier.find((j) => j.status === 'done');
+    if (!open && finished && !opts.again) throw new AppError('INGEST_DONE', { job: finished.id });
     if (open) {
       // A job the runner gave up on is queued again, so it continues from its checkpoint.
       if (open.status === 'failed') await this.#store.jobs.requeue(open.id, this.#clock.now().toISOString());
