@@ -33,6 +33,8 @@ const BENCHMARKS: Record<string, Entry> = {
     load: () => import('./search.js'),
   },
   iiif: { summary: 'IIIF tiles from a 10,000 × 14,000 scan: our renderer and tile cache against IIPImage behind lighttpd', load: () => import('./iiif.js') },
+  ocr: { summary: 'OCR of printed Vietnamese pages: our engines against the tesseract CLI', load: () => import('./ocr.js') },
+  'ocr-pdf': { summary: 'a scanned PDF through PdfTools and OCR against pages × single-page tesseract ÷ cores', load: () => import('./ocr.js').then((m) => ({ run: m.runPdf })) },
   'digital-ingest': {
     summary: 'a scanned PDF through the digital-library pipeline (tiles, OCR, search) until searchable, against the tesseract CLI page by page',
     load: () => import('./digital-ingest.js'),

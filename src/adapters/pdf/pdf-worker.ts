@@ -94,9 +94,16 @@ class FileRange extends pdfjs.PDFDataRangeTransport {
 
 type Doc = Awaited<ReturnType<typeof pdfjs.getDocument>['promise']>;
 
+/** A failure to write the output (a missing folder, a full disk): ours, not the PDF's. */
+class OutputError extends Error {}
+
 function describe(e: unknown): { code?: string; params?: Record<string, string | number>; message: string } {
   if (e instanceof MediaError) return { code: e.code, params: e.params, message: e.message };
   const message = e instanceof Error ? e.message : String(e);
+  // Errors of the file system (the PDF vanished, the output cannot be written) say nothing about
+  // the PDF: passed on as they are.
+  const sys = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (e instanceof OutputError || (typeof sys === 'string' && /^E[A-Z]+$/u.test(sys))) return { message };
   // A buffer too large to allocate: a decompression bomb, or a page beyond what memory allows.
   if (e instanceof RangeError && /allocation|invalid (typed )?array length|buffer/iu.test(message)) return { code: 'MEDIA_TOO_COMPLEX', params: { reason: 'memory' }, message };
   const name = e instanceof Error ? e.name : '';
@@ -181,7 +188,7 @@ async function handle(doc: Doc, r: PdfRequest): Promise<unknown> {
             await rename(temp, r.out);
           } catch (e) {
             await unlink(temp).catch(() => {});
-            throw e;
+            throw new OutputError(`cannot write ${r.out}: ${e instanceof Error ? e.message : String(e)}`);
           }
         } finally {
           // Frees the pixels now rather than at the next garbage collection.

@@ -183,6 +183,14 @@ describe('PDF tools', () => {
       for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) expect(diff(dx, dy)).toBeGreaterThan(still);
     });
 
+    it('reports an output it cannot write as such, not as a bad PDF', async () => {
+      const e = await errorOf(pdf.renderPage(VI, 72, join(dir, 'no', 'such', 'folder.png')));
+      expect(e).toBeInstanceOf(Error);
+      expect(e).not.toBeInstanceOf(MediaError);
+      expect((e as Error).message).toMatch(/cannot write/u);
+      expect(await pdf.pageText(EN, 100)).toBeDefined();
+    });
+
     it('refuses pages that do not exist', async () => {
       await expect(pdf.pageText(5, 100)).rejects.toThrow(RangeError);
       await expect(pdf.renderPage(-1, 72, join(dir, 'x.png'))).rejects.toThrow(RangeError);

@@ -134,8 +134,11 @@ describeEachDialect('IIIF routes', (dialect) => {
     const alto = await h.app.inject({ url: `/iiif/3/${open.id}/page/2/alto` });
     expect(alto.headers['content-type']).toContain('application/xml');
     expect(alto.body).toContain('CONTENT="Kiên"');
+    // Pages are read in parallel, so which scripted text a page got is not fixed: compare with what is stored.
     const text = await h.app.inject({ url: `/iiif/3/${open.id}/page/2/text` });
-    expect(text.body).toBe('Địa chí vùng đất phương Nam\nKiên Giang xưa');
+    const stored = (await h.container.services.digital.pages(open.id))[1]!.text;
+    expect(text.body).toBe(stored);
+    expect(['Thư viện tỉnh Kiên Giang', 'Địa chí vùng đất phương Nam\nKiên Giang xưa']).toContain(text.body);
   });
 
   it('enforces rights the same way on manifests, tiles, text, search and the API', async () => {
