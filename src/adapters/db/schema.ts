@@ -288,6 +288,7 @@ export interface DigitalObjectsTable {
   record_id: number | null;
   owner_unit_id: number;
   title: string;
+  title_key: Generated<string>;
   dc: string;
   category: string;
   access: string;

@@ -77,6 +77,10 @@ describeEachDialect('DigitalService', (dialect) => {
     expect((await catalog.get(o.recordId!)).derived.title).toContain('Địa chí tỉnh Kiên Giang');
     await expect(digital.update(sys, o.id, { dc: o.dc, version: o.version })).rejects.toMatchObject({ code: 'DIGITAL_STALE_VERSION' });
     expect(changed.version).toBe(o.version + 1);
+    // Staff find it by its title typed with or without marks, in any case.
+    for (const typed of ['địa chí tỉnh', 'DIA CHI TINH', 'Kiên Giang']) {
+      expect((await digital.list(sys, { titleLike: typed, limit: 10 })).map((x) => x.id), typed).toContain(o.id);
+    }
   });
 
   it('refuses what is not valid, naming the field', async () => {

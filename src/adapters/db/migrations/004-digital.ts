@@ -36,6 +36,8 @@ export function m004Digital(dialect: Dialect): Migration {
         .addColumn('record_id', 'integer', (c) => c.references('bib_records.id'))
         .addColumn('owner_unit_id', 'integer', (c) => c.notNull().references('org_units.id'))
         .addColumn('title', 'text', (c) => c.notNull())
+        // The title folded (lower case, no tone or vowel marks, đ → d), for staff's title filter.
+        .addColumn('title_key', 'text', (c) => c.notNull().defaultTo(''))
         .addColumn('dc', 'text', (c) => c.notNull())
         .addColumn('category', 'text', (c) => c.notNull())
         .addColumn('access', 'text', (c) => c.notNull())

@@ -15,6 +15,7 @@ import type {
 import type { PageWord } from '../../../app/digital/media.js';
 import type { AccessLevel, DublinCore, Licence, OcrLanguageSet, PlanCategory, WorkflowState } from '../../../domain/digital/object.js';
 import { bulkInsert } from './catalog.repository.js';
+import { fold } from '../../../text/fold.js';
 
 function toObject(r: Selectable<DigitalObjectsTable>): StoredDigitalObject {
   return {
@@ -118,6 +119,7 @@ export class KyselyDigitalRepository implements DigitalRepository {
         record_id: o.recordId,
         owner_unit_id: o.ownerUnitId,
         title: o.title,
+        title_key: fold(o.title).toLowerCase(),
         dc: JSON.stringify(o.dc),
         category: o.category,
         access: o.access,
@@ -151,7 +153,10 @@ export class KyselyDigitalRepository implements DigitalRepository {
     const set: Record<string, unknown> = { updated_by: by, updated_at: now };
     if (p.recordId !== undefined) set.record_id = p.recordId;
     if (p.ownerUnitId !== undefined) set.owner_unit_id = p.ownerUnitId;
-    if (p.title !== undefined) set.title = p.title;
+    if (p.title !== undefined) {
+      set.title = p.title;
+      set.title_key = fold(p.title).toLowerCase();
+    }
     if (p.dc !== undefined) set.dc = JSON.stringify(p.dc);
     if (p.category !== undefined) set.category = p.category;
     if (p.access !== undefined) set.access = p.access;
@@ -200,7 +205,8 @@ export class KyselyDigitalRepository implements DigitalRepository {
       const cid = f.collectionId;
       q = q.where('id', 'in', (eb) => eb.selectFrom('digital_object_collections').select('object_id').where('collection_id', '=', cid));
     }
-    if (f.titleLike) q = q.where(sql<boolean>`lower(title) like ${'%' + f.titleLike.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c) + '%'} escape '\\'`);
+    // Folded on both sides in our code (SQLite's lower() knows only ASCII): "dia chi" finds "Địa chí".
+    if (f.titleLike) q = q.where(sql<boolean>`title_key like ${'%' + fold(f.titleLike).toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c) + '%'} escape '\\'`);
     return q;
   }
 
