@@ -138,3 +138,28 @@ export function asFormError(e: unknown): AppError {
   if (e instanceof AppError && e.code !== 'PERMISSION_DENIED' && e.code !== 'AUTH_REQUIRED' && e.code !== 'CSRF_INVALID') return e;
   throw e;
 }
+
+/**
+ * The outcome tabs above a per-row report (an import's records, an ingest's rows): "all" and one
+ * link per outcome, each with its count; the one shown is marked current.
+ */
+export function OutcomeFilter(p: { label: string; all: { href: string; text: string; count: number }; items: Array<{ value: string; href: string; text: string; count: number }>; current: string | undefined }) {
+  return (
+    <nav class="outcome-filter" aria-label={p.label}>
+      <ul>
+        <li>
+          <a href={p.all.href} aria-current={p.current === undefined ? 'page' : undefined}>
+            {p.all.text} ({p.all.count})
+          </a>
+        </li>
+        {p.items.map((o) => (
+          <li>
+            <a href={o.href} aria-current={p.current === o.value ? 'page' : undefined}>
+              {o.text} ({o.count})
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -35,7 +35,7 @@ import { hasMessage, type Locale, type MessageKey, type Translate } from '../../
 import type { Services } from '../../../main/container.js';
 import { assetUrl } from '../../assets/assets.js';
 import { Csrf, Layout, errorText, flashFromQuery, formatTime, pageCtx, sendPage, unitName, type Flash, type PageCtx } from '../render.js';
-import { FormError, asFormError, requireUser, type Values } from './forms.js';
+import { FormError, OutcomeFilter, asFormError, requireUser, type Values } from './forms.js';
 
 export interface ImportPagesOptions {
   services: Services;
@@ -553,22 +553,12 @@ export async function importPages(app: FastifyInstance, opts: ImportPagesOptions
             {t('staff.imports.reportCsv')}
           </a>
         </p>
-        <nav class="outcome-filter" aria-label={t('staff.imports.filter')}>
-          <ul>
-            <li>
-              <a href={href(undefined)} aria-current={outcome === undefined ? 'page' : undefined}>
-                {t('staff.imports.filter.all')} ({s.read})
-              </a>
-            </li>
-            {OUTCOMES.map((o) => (
-              <li>
-                <a href={href(o)} aria-current={outcome === o ? 'page' : undefined}>
-                  {t(`staff.imports.outcome.${o}`)} ({s[o]})
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <OutcomeFilter
+          label={t('staff.imports.filter')}
+          all={{ href: href(undefined), text: t('staff.imports.filter.all'), count: s.read }}
+          items={OUTCOMES.map((o) => ({ value: o, href: href(o), text: t(`staff.imports.outcome.${o}`), count: s[o] }))}
+          current={outcome}
+        />
         {shown.length === 0 ? (
           <p class="muted">{t(running ? 'staff.imports.noResultsYet' : 'staff.imports.noResults')}</p>
         ) : (

@@ -20,7 +20,7 @@ import type { Services } from '../../../main/container.js';
 import type { Translate } from '../../../i18n/i18n.js';
 import { assetUrl } from '../../assets/assets.js';
 import { Csrf, Layout, flashFromQuery, formatTime, pageCtx, sendPage, unitName, type Flash, type PageCtx } from '../render.js';
-import { asFormError, formValues, requireUser } from './forms.js';
+import { OutcomeFilter, asFormError, formValues, requireUser } from './forms.js';
 import { percentOf } from './imports.pages.js';
 import { DigitalNav, DigitalStyles, appErrorText, digitalErrorText, jobKindLabel, jobStatusLabel, param, queryId, storedErrorText } from './digital-common.pages.js';
 
@@ -430,22 +430,12 @@ export async function jobPages(app: FastifyInstance, opts: JobPagesOptions): Pro
                 {t('jobs.ingest.csv')}
               </a>
             </p>
-            <nav class="outcome-filter" aria-label={t('jobs.ingest.filter')}>
-              <ul>
-                <li>
-                  <a href={href(undefined)} aria-current={outcome === undefined ? 'page' : undefined}>
-                    {t('jobs.ingest.all')} ({s.rows})
-                  </a>
-                </li>
-                {INGEST_OUTCOMES.map((o) => (
-                  <li>
-                    <a href={href(o)} aria-current={outcome === o ? 'page' : undefined}>
-                      {t(`jobs.ingest.outcome.${o}`)} ({s[o]})
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            <OutcomeFilter
+              label={t('jobs.ingest.filter')}
+              all={{ href: href(undefined), text: t('jobs.ingest.all'), count: s.rows }}
+              items={INGEST_OUTCOMES.map((o) => ({ value: o, href: href(o), text: t(`jobs.ingest.outcome.${o}`), count: s[o] }))}
+              current={outcome}
+            />
             {shown.length === 0 ? (
               <p class="muted">{t(running ? 'jobs.ingest.noneYet' : 'jobs.ingest.none')}</p>
             ) : (
