@@ -226,3 +226,17 @@ export function errorText(t: Translate, code: string, params?: Record<string, st
   return hasMessage(key) ? t(key, params) : code;
 }
 
+/** The trail of links above a page's heading: `items` are `[href, text]`, outermost first. */
+export function Breadcrumbs({ label, items }: { label: string; items: ReadonlyArray<readonly [string, string]> }) {
+  return (
+    <nav aria-label={label}>
+      <ol class="breadcrumbs">
+        {items.map(([href, text]) => (
+          <li>
+            <a href={href}>{text}</a>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

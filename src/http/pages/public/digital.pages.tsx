@@ -36,7 +36,7 @@ import { compareVi } from '../../../text/fold.js';
 import { foldToken, syllables } from '../../../text/vi.js';
 import { assetUrl } from '../../assets/assets.js';
 import { IIIF_PREFIX, viewerOf } from '../../protocols/iiif.routes.js';
-import { Layout, formatDate, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
+import { Breadcrumbs, Layout, formatDate, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
 import { Message } from '../shared.js';
 
 export interface DigitalPageDeps {
@@ -312,13 +312,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       reply,
       <Layout ctx={ctx} title={t('digital.title')} description={t('digital.intro')}>
         <link rel="stylesheet" href={assetUrl('reader.css')} />
-        <nav aria-label={t('nav.menu')}>
-          <ol class="breadcrumbs">
-            <li>
-              <a href="/">{t('nav.home')}</a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')]]} />
         <h1>{t('digital.title')}</h1>
         <p class="lead">{t('digital.intro')}</p>
         <details class="dl-filters" open={filtered}>
@@ -397,16 +391,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       reply,
       <Layout ctx={ctx} title={name} description={c.description ?? undefined}>
         <link rel="stylesheet" href={assetUrl('reader.css')} />
-        <nav aria-label={t('nav.menu')}>
-          <ol class="breadcrumbs">
-            <li>
-              <a href="/">{t('nav.home')}</a>
-            </li>
-            <li>
-              <a href="/digital">{t('digital.title')}</a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
         <h1 class="dl-heading">{name}</h1>
         {owner ? (
           <p class="muted">
@@ -516,16 +501,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       reply,
       <Layout ctx={ctx} title={named ? o.title : t('reader.denied.title')}>
         <link rel="stylesheet" href={assetUrl('reader.css')} />
-        <nav aria-label={t('nav.menu')}>
-          <ol class="breadcrumbs">
-            <li>
-              <a href="/">{t('nav.home')}</a>
-            </li>
-            <li>
-              <a href="/digital">{t('digital.title')}</a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
         <h1 class="reader-title">{named ? o.title : t('reader.denied.title')}</h1>
         <div class="card reader-denied" role="status">
           {named ? <h2>{t('reader.denied.title')}</h2> : null}
@@ -638,16 +614,7 @@ function Reader(p: ReaderProps) {
 
   return (
     <>
-      <nav aria-label={t('nav.menu')}>
-        <ol class="breadcrumbs">
-          <li>
-            <a href="/">{t('nav.home')}</a>
-          </li>
-          <li>
-            <a href="/digital">{t('digital.title')}</a>
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
       <h1 class="reader-title">{o.title}</h1>
       <Byline ctx={ctx} o={o} unit={p.unit} />
       {!page ? (

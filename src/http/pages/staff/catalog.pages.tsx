@@ -40,7 +40,7 @@ import type { Services } from '../../../main/container.js';
 import { hasMessage, type MessageKey } from '../../../i18n/i18n.js';
 import { compareVi } from '../../../text/fold.js';
 import { assetUrl } from '../../assets/assets.js';
-import { Csrf, Layout, errorText, flashFromQuery, formatTime, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
+import { Breadcrumbs as SharedBreadcrumbs, Csrf, Layout, errorText, flashFromQuery, formatTime, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
 import { FormError, Section, asFormError, formValues, requireUser, type Values } from './forms.js';
 
 // =============================================================================================
@@ -594,20 +594,7 @@ function TextField(p: {
 }
 
 function Breadcrumbs({ ctx, items }: { ctx: PageCtx; items: Array<[string, string]> }) {
-  return (
-    <nav aria-label={ctx.t('staff.catalog.breadcrumbs')}>
-      <ol class="breadcrumbs">
-        <li>
-          <a href="/staff/catalogue">{ctx.t('staff.catalog.title')}</a>
-        </li>
-        {items.map(([href, label]) => (
-          <li>
-            <a href={href}>{label}</a>
-          </li>
-        ))}
-      </ol>
-    </nav>
-  );
+  return <SharedBreadcrumbs label={ctx.t('staff.catalog.breadcrumbs')} items={[['/staff/catalogue', ctx.t('staff.catalog.title')], ...items]} />;
 }
 
 function recordHref(id: number): string {

@@ -14,7 +14,7 @@ import { allowsAnywhere } from '../../../domain/access/permissions.js';
 import { compareVi } from '../../../text/fold.js';
 import { hasMessage, type MessageKey, type Translate } from '../../../i18n/i18n.js';
 import { assetUrl } from '../../assets/assets.js';
-import { errorText, unitName, type PageCtx } from '../render.js';
+import { Breadcrumbs as SharedBreadcrumbs, errorText, unitName, type PageCtx } from '../render.js';
 
 export const BASE = '/staff/digital';
 /** The same, as routes see it inside the staff pages' `/staff` prefix. */
@@ -223,20 +223,7 @@ export function DigitalNav({ ctx }: { ctx: PageCtx }) {
 }
 
 export function Breadcrumbs({ ctx, items }: { ctx: PageCtx; items: Array<[string, string]> }) {
-  return (
-    <nav aria-label={ctx.t('dstaff.breadcrumbs')}>
-      <ol class="breadcrumbs">
-        <li>
-          <a href={BASE}>{ctx.t('dstaff.title')}</a>
-        </li>
-        {items.map(([href, label]) => (
-          <li>
-            <a href={href}>{label}</a>
-          </li>
-        ))}
-      </ol>
-    </nav>
-  );
+  return <SharedBreadcrumbs label={ctx.t('dstaff.breadcrumbs')} items={[[BASE, ctx.t('dstaff.title')], ...items]} />;
 }
 
 /** A labelled field whose error text is already in words (forms.tsx's `Field` takes error codes). */
