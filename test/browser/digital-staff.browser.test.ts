@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, shoot } from './harness.js';
+import { chromiumPath, launchBrowser, shoot, signIn as signInAs } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import { systemActor } from '../../src/app/actor.js';
@@ -69,14 +69,7 @@ describe.skipIf(!chromiumPath)('digital library staff pages in a real browser', 
     await app?.close();
     await env?.dispose();
   });
-
-  async function signIn(page: Page, next: string): Promise<void> {
-    await page.goto(`${base}/staff/login?next=${encodeURIComponent(next)}`);
-    await page.getByLabel('Tên đăng nhập').fill('admin');
-    await page.getByLabel('Mật khẩu').fill(adminPassword);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${base}${next}`);
-  }
+  const signIn = (page: Page, next: string) => signInAs(page, base, 'admin', adminPassword, next);
 
   it('describes a document, uploads its pages in chunks, and publishes it', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });

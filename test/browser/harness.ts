@@ -25,3 +25,12 @@ export async function shoot(page: Page, name: string): Promise<void> {
     if (width === 390) await page.screenshot({ path: join(OUT, `${name}-${width}-top.png`) });
   }
 }
+
+/** Signs in on the staff login page (Vietnamese labels) and waits to land on `next`. */
+export async function signIn(page: Page, base: string, username: string, password: string, next: string): Promise<void> {
+  await page.goto(`${base}/staff/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL(`${base}${next}`);
+}

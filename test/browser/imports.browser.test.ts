@@ -8,7 +8,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, shoot } from './harness.js';
+import { chromiumPath, launchBrowser, shoot, signIn as signInAs } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import type { MarcRecord } from '../../src/codecs/marc/record.js';
@@ -62,14 +62,7 @@ describe.skipIf(!chromiumPath)('MARC import and export in a real browser', () =>
     await env?.dispose();
   });
 
-
-  async function signIn(page: Page, next: string): Promise<void> {
-    await page.goto(`${base}/staff/login?next=${encodeURIComponent(next)}`);
-    await page.getByLabel('Tên đăng nhập').fill('admin');
-    await page.getByLabel('Mật khẩu').fill(adminPassword);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${base}${next}`);
-  }
+  const signIn = (page: Page, next: string) => signInAs(page, base, 'admin', adminPassword, next);
 
   it('uploads a file, watches the import finish, reads the report, and exports', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });
