@@ -2,6 +2,7 @@
  * HTTP test helpers: a real app on a real database, driven through `app.inject()`, with a tiny
  * cookie jar and a way to read the CSRF token out of a rendered form.
  */
+import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../src/http/app.js';
 import { treeEnv, type SmallTree, type TestEnv } from './factories.js';
@@ -82,4 +83,24 @@ export async function login(app: App, username: string, password: string): Promi
   const jar = new Jar();
   const res = await submit(app, jar, '/staff/login', '/staff/login', { username, password });
   return { jar, res };
+}
+
+export type Part = { name: string; value: string } | { name: string; filename: string; data: Uint8Array | string; type?: string };
+
+/** A multipart/form-data body, built by hand as a browser would send it. */
+export function multipart(parts: readonly Part[]): { payload: Buffer; contentType: string } {
+  const boundary = `----lt${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\n`));
+    if ('filename' in p) {
+      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type ?? 'application/octet-stream'}\r\n\r\n`));
+      chunks.push(Buffer.from(p.data));
+    } else {
+      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}`));
+    }
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }

@@ -1,37 +1,17 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { readdirSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachDialect } from '../../../../test/dialects.js';
 import { PASSWORD, actorFor } from '../../../../test/factories.js';
-import { csrfFrom, get, httpEnv, login, postForm, type HttpEnv, type Jar } from '../../../../test/http.js';
+import { csrfFrom, get, httpEnv, login, postForm, type HttpEnv, type Jar, type Part, multipart } from '../../../../test/http.js';
 import { systemActor } from '../../../app/actor.js';
 import type { StoredDigitalObject } from '../../../app/ports.js';
 
 const sys = systemActor('test');
 const BASE = '/staff/digital';
 
-type Part = { name: string; value: string } | { name: string; filename: string; data: Uint8Array | string; type?: string };
-
-/** A multipart/form-data body, built by hand as a browser would send it. */
-function multipart(parts: readonly Part[]): { payload: Buffer; contentType: string } {
-  const boundary = `----lt${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n`));
-    if ('filename' in p) {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type ?? 'application/octet-stream'}\r\n\r\n`));
-      chunks.push(Buffer.from(p.data));
-    } else {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}`));
-    }
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /** A small page image: white with a dark band, so it is a real picture. */
 async function pageImage(width = 240, height = 320): Promise<Buffer> {

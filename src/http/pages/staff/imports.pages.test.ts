@@ -2,13 +2,12 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { describeEachDialect } from '../../../../test/dialects.js';
 import { PASSWORD } from '../../../../test/factories.js';
-import { Jar, TEST_SECRET, csrfFrom, get, httpEnv, login, postForm, type HttpEnv } from '../../../../test/http.js';
+import { Jar, TEST_SECRET, csrfFrom, get, httpEnv, login, postForm, type HttpEnv, type Part, multipart } from '../../../../test/http.js';
 import { systemActor } from '../../../app/actor.js';
 import type { MarcRecord } from '../../../codecs/marc/record.js';
 import { writeIso2709 } from '../../../codecs/marc/write.js';
@@ -33,25 +32,6 @@ function book(n: number, barcodes: Array<[string, string]> = [], title = `Lịch
 
 const untitled: MarcRecord = { leader: '00000nam a2200000 i 4500', fields: [{ tag: '500', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'Chỉ có ghi chú.' }] }] };
 
-type Part = { name: string; value: string } | { name: string; filename: string; data: Uint8Array | string; type?: string };
-
-/** A multipart/form-data body, built by hand as a browser would send it. */
-function multipart(parts: readonly Part[]): { payload: Buffer; contentType: string } {
-  const boundary = `----lt${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n`));
-    if ('filename' in p) {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type ?? 'application/octet-stream'}\r\n\r\n`));
-      chunks.push(Buffer.from(p.data));
-    } else {
-      chunks.push(Buffer.from(`Content-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}`));
-    }
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 interface Upload {
   data?: Uint8Array | string;
