@@ -4,10 +4,20 @@
  */
 import { digitalEn, digitalVi } from './messages-digital.js';
 import { digitalStaffEn, digitalStaffVi } from './messages-digital-staff.js';
+import { readersEn, readersVi } from './messages-readers.js';
+import { sitesEn, sitesVi } from './messages-sites.js';
+import { recordEn, recordVi } from './messages-record.js';
+import { browseEn, browseVi } from './messages-browse.js';
+import { pwaEn, pwaVi } from './messages-pwa.js';
 
 export const vi = {
   ...digitalVi,
   ...digitalStaffVi,
+  ...readersVi,
+  ...sitesVi,
+  ...recordVi,
+  ...browseVi,
+  ...pwaVi,
   'app.name': 'Liên Thông',
   'app.tagline': 'Mạng lưới thư viện công cộng — một nền tảng chung',
   'nav.home': 'Trang chủ',
@@ -934,6 +944,11 @@ export type MessageKey = keyof typeof vi;
 export const en: Record<MessageKey, string> = {
   ...digitalEn,
   ...digitalStaffEn,
+  ...readersEn,
+  ...sitesEn,
+  ...recordEn,
+  ...browseEn,
+  ...pwaEn,
   'app.name': 'Liên Thông',
   'app.tagline': 'A network of public libraries — one shared platform',
   'nav.home': 'Home',

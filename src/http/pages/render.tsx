@@ -21,6 +21,8 @@ export interface PageCtx {
   /** Path and query of this request, for the language switch and `next` links. */
   url: string;
   path: string;
+  /** The public address of the site, no trailing slash (`https://thuvien.kiengiang.gov.vn`). */
+  baseUrl: string;
 }
 
 export function pageCtx(req: FastifyRequest): PageCtx {
@@ -33,6 +35,7 @@ export function pageCtx(req: FastifyRequest): PageCtx {
     csrf: req.ctx.csrfToken(),
     url,
     path: url.split('?')[0] ?? '/',
+    baseUrl: req.ctx.baseUrl,
   };
 }
 
@@ -106,22 +109,55 @@ export interface LayoutProps {
   staff?: boolean;
   flash?: Flash | undefined;
   description?: string;
+  /** The page's canonical path or URL (`/record/12`); made absolute with the site's address. */
+  canonical?: string;
+  /** Open Graph: the kind of thing shown (default `website`) and an image path or URL for link previews. */
+  og?: { type?: string; image?: string };
+  /** Extra stylesheets by asset name (`portal.css`), after the shared ones. */
+  styles?: readonly string[];
+  /** Atom feeds offered by this page, as `[title, path]`. */
+  feeds?: ReadonlyArray<readonly [string, string]>;
+  /** Extra elements for <head>: JSON-LD, citation meta tags. Rendered after the shared ones. */
+  head?: ComponentChildren;
   children: ComponentChildren;
 }
 
-export function Layout({ ctx, title, staff, flash, description, children }: LayoutProps) {
+/** An absolute URL on this site for a path (or the URL itself when it already is absolute). */
+export function absoluteUrl(ctx: PageCtx, pathOrUrl: string): string {
+  return /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : ctx.baseUrl + (pathOrUrl.startsWith('/') ? pathOrUrl : `/${pathOrUrl}`);
+}
+
+export function Layout({ ctx, title, staff, flash, description, canonical, og, styles, feeds, head, children }: LayoutProps) {
   const { t } = ctx;
+  const fullTitle = `${title} · ${t('app.name')}`;
+  const desc = description ?? t('app.tagline');
+  const canonicalUrl = canonical ? absoluteUrl(ctx, canonical) : undefined;
   return (
     <html lang={ctx.locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} · ${t('app.name')}`}</title>
-        <meta name="description" content={description ?? t('app.tagline')} />
+        <title>{fullTitle}</title>
+        <meta name="description" content={desc} />
         <meta name="theme-color" content="#0b6e4f" />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <link rel="stylesheet" href={assetUrl('search.css')} />
+        {(styles ?? []).map((s) => (
+          <link rel="stylesheet" href={assetUrl(s)} />
+        ))}
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        {canonicalUrl ? <link rel="canonical" href={canonicalUrl} /> : null}
+        <meta property="og:site_name" content={t('app.name')} />
+        <meta property="og:title" content={title} />
+        <meta property="og:description" content={desc} />
+        <meta property="og:type" content={og?.type ?? 'website'} />
+        <meta property="og:locale" content={ctx.locale === 'vi' ? 'vi_VN' : 'en_GB'} />
+        {canonicalUrl ? <meta property="og:url" content={canonicalUrl} /> : null}
+        {og?.image ? <meta property="og:image" content={absoluteUrl(ctx, og.image)} /> : null}
+        {(feeds ?? []).map(([feedTitle, href]) => (
+          <link rel="alternate" type="application/atom+xml" title={feedTitle} href={href} />
+        ))}
+        {head}
       </head>
       <body class={staff ? 'is-staff' : undefined}>
         <a class="skip-link" href="#main">

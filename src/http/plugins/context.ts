@@ -30,6 +30,8 @@ export interface RequestContext {
   /** True when a session cookie was sent but the session had ended. */
   sessionExpired: boolean;
   via: 'anonymous' | 'session' | 'token';
+  /** The public address of the site (no trailing slash), for canonical and absolute links. */
+  baseUrl: string;
   csrfToken(): string;
 }
 
@@ -95,6 +97,7 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
       t: translator(locale),
       sessionExpired,
       via,
+      baseUrl: opts.baseUrl.replace(/\/$/, ''),
       csrfToken: () => {
         if (!seed) {
           seed = randomBytes(24).toString('base64url');
