@@ -9,6 +9,7 @@ import type { Translate, Locale, MessageKey } from '../../i18n/i18n.js';
 import { hasMessage } from '../../i18n/i18n.js';
 import type { StaffUser } from '../../app/ports.js';
 import type { Actor } from '../../app/actor.js';
+import type { ReaderIdentity } from '../plugins/context.js';
 import { assetUrl } from '../assets/assets.js';
 import { allowsAnywhere, type Permission } from '../../domain/access/permissions.js';
 
@@ -16,6 +17,8 @@ export interface PageCtx {
   t: Translate;
   locale: Locale;
   user: StaffUser | null;
+  /** The signed-in reader, if any. */
+  reader: ReaderIdentity | null;
   actor: Actor;
   csrf: string;
   /** Path and query of this request, for the language switch and `next` links. */
@@ -31,6 +34,7 @@ export function pageCtx(req: FastifyRequest): PageCtx {
     t: req.ctx.t,
     locale: req.ctx.locale,
     user: req.ctx.user,
+    reader: req.ctx.reader,
     actor: req.ctx.actor,
     csrf: req.ctx.csrfToken(),
     url,

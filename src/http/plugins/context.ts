@@ -22,9 +22,23 @@ export const SESSION_COOKIE = 'lt_session';
 export const CSRF_COOKIE = 'lt_csrf';
 export const LANG_COOKIE = 'lt_lang';
 
+/** A signed-in reader (the public account, not staff), as pages need it. */
+export interface ReaderIdentity {
+  id: number;
+  name: string;
+  /** The library the reader chose as theirs: its holdings come first on record pages. */
+  homeUnitId: number;
+  /** Issued when a library approves the registration; valid in every library of the network. */
+  cardNumber: string | null;
+  status: 'pending' | 'active' | 'suspended' | 'closed';
+  locale: Locale | null;
+}
+
 export interface RequestContext {
   actor: Actor;
   user: StaffUser | null;
+  /** The signed-in reader, if any (a separate session from staff). */
+  reader: ReaderIdentity | null;
   locale: Locale;
   t: Translate;
   /** True when a session cookie was sent but the session had ended. */
@@ -93,6 +107,7 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
     const ctx: RequestContext = {
       actor,
       user,
+      reader: null,
       locale,
       t: translator(locale),
       sessionExpired,
