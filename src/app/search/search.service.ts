@@ -15,6 +15,8 @@ import type { DocDisplay, SearchColumn } from '../../domain/search/document.js';
 import type { HeadingHit, PageHit, SearchIndex } from '../ports.js';
 import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.js';
 import { LeafCache, type LeafCacheOptions } from './evaluate.js';
+import { ResultCache, type ResultCacheOptions } from './result-cache.js';
+import { IdSet } from './id-set.js';
 
 export const SORTS = ['relevance', 'newest', 'oldest', 'title', 'author'] as const;
 export type SearchSort = (typeof SORTS)[number];
@@ -48,6 +50,8 @@ export interface SearchResult {
   holdings: number;
   /** A copy is on the shelf somewhere now. */
   available: boolean;
+  /** How many libraries (distinct owning units) have a copy on the shelf now; 0 when none has. */
+  availableLibraries: number;
   /** A copy is on the shelf at or below `here`; null without it. */
   availableHere: boolean | null;
   score: number | null;
@@ -79,10 +83,17 @@ export class SearchService {
   readonly #index: SearchIndex;
   readonly #facets = new FacetStore();
   readonly #leaves: LeafCache;
+  readonly #answers: ResultCache<SearchResponse>;
 
-  constructor(index: SearchIndex, opts: { leafCache?: LeafCacheOptions } = {}) {
+  constructor(index: SearchIndex, opts: { leafCache?: LeafCacheOptions; resultCache?: ResultCacheOptions } = {}) {
     this.#index = index;
     this.#leaves = new LeafCache(opts.leafCache);
+    this.#answers = new ResultCache(opts.resultCache);
+  }
+
+  /** Answers of recent searches, until the index changes (see result-cache.ts). */
+  get resultCache(): ResultCache<SearchResponse> {
+    return this.#answers;
   }
 
   /** The in-memory sets of frequent words (see evaluate.ts). */
@@ -98,13 +109,19 @@ export class SearchService {
     return parseQuery(q);
   }
 
+  /** Answered from the cache while the index stands where it stood for a kept answer. */
   async search(req: SearchRequest): Promise<SearchResponse> {
+    await this.#facets.sync(this.#index);
+    const { epoch, changes } = this.#facets.mark;
+    return this.#answers.get(requestKey(req), `${epoch}:${changes}`, async () => frozen(await this.#answer(req)));
+  }
+
+  async #answer(req: SearchRequest): Promise<SearchResponse> {
     const sort: SearchSort = SORTS.includes(req.sort as SearchSort) ? (req.sort as SearchSort) : 'relevance';
     const pageSize = Math.min(Math.max(Math.trunc(req.pageSize ?? 20) || 20, 1), MAX_PAGE_SIZE);
     const page = Math.min(Math.max(Math.trunc(req.page ?? 1) || 1, 1), MAX_PAGE);
     const parsed = parseQuery(req.q ?? '');
     const compiled = compileQuery(parsed.node, { heldUnder: req.heldUnder ?? null, availableUnder: req.availableUnder ?? null });
-    await this.#facets.sync(this.#index);
 
     let hits: Uint32Array;
     let fullTextOnly = new Set<number>();
@@ -114,7 +131,7 @@ export class SearchService {
       const textExpr = req.fullText !== false && parsed.positive && !hasNot(compiled.expr) ? pageExpr(compiled.words) : null;
       if (textExpr) {
         pageHits = await this.#index.pageHits(textExpr, { limit: 2000 });
-        const inHits = new Set(hits);
+        const inHits = new IdSet(hits);
         const extra = Uint32Array.from(new Set(pageHits.map((p) => p.docId).filter((id) => !inHits.has(id))));
         // Page matches obey the same scope as catalogue matches.
         const scoped = this.#facets.filterAndCount(extra, { library: req.heldUnder ? [req.heldUnder] : undefined, available: req.availableUnder ?? undefined }, { counts: false }).ids;
@@ -167,6 +184,7 @@ export class SearchService {
     const pageArray = Uint32Array.from(pageIds);
     const onShelf = new Set(this.#facets.filterAndCount(pageArray, { available: 'anywhere' }, { counts: false }).ids);
     const onShelfHere = req.here ? new Set(this.#facets.filterAndCount(pageArray, { available: req.here }, { counts: false }).ids) : null;
+    const libraries = await this.#availableLibraries(pageIds.filter((id) => onShelf.has(id)));
     const results: SearchResult[] = [];
     for (const id of pageIds) {
       const r = rows.get(id);
@@ -176,6 +194,7 @@ export class SearchService {
         display: r.display,
         holdings: r.holdings,
         available: onShelf.has(id),
+        availableLibraries: libraries.get(id) ?? 0,
         availableHere: onShelfHere ? onShelfHere.has(id) : null,
         score: scores.get(id) ?? null,
         title: highlight(r.display.title, compiled.words.filter((w) => w.field === null || w.field === 'title')),
@@ -201,6 +220,22 @@ export class SearchService {
     };
   }
 
+  /**
+   * Libraries with a copy on the shelf, per record: one query for the page's records that have one
+   * (the facet arrays know where copies are on the shelf, but rolled up through the tree, so they
+   * cannot tell one library holding two branches' copies from two libraries).
+   */
+  async #availableLibraries(ids: readonly number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    if (ids.length === 0) return out;
+    for (const [id, items] of await this.#index.docItems(ids)) {
+      const owners = new Set<string>();
+      for (const i of items) if (i.status === 'available') owners.add(i.ownerPath.split('/').filter((p) => p !== '').pop() ?? i.ownerPath);
+      out.set(id, owners.size);
+    }
+    return out;
+  }
+
   async #rank(ids: Uint32Array, words: QueryWord[], expr: MatchExpr, fullTextOnly: Set<number>): Promise<{ order: number[]; scores: Map<number, number> }> {
     let candidates: number[];
     const whole = new Set<number>();
@@ -209,7 +244,7 @@ export class SearchService {
     if (ids.length <= RANK_ALL) {
       candidates = [...ids];
     } else {
-      const member = new Set(ids);
+      const member = new IdSet(ids);
       const pool = new Set<number>();
       for (const id of whole) if (member.has(id)) pool.add(id);
       const add = (xs: Iterable<number>) => {
@@ -263,7 +298,7 @@ export class SearchService {
       return rows.slice(offset, need).map((r) => r.id);
     }
     // Many hits: walk the sort index and keep the hits, until the page is full.
-    const member = new Set(ids);
+    const member = new IdSet(ids);
     const out: number[] = [];
     let after: { key: string; id: number } | null = null;
     for (;;) {
@@ -343,6 +378,32 @@ export class SearchService {
       .sort((a, b) => b.exact - a.exact || b.h.docs - a.h.docs);
     return ranked.slice(0, limit).map((x) => x.h);
   }
+}
+
+/** Two requests with the same key get the same answer. */
+function requestKey(req: SearchRequest): string {
+  const f = req.filters ?? {};
+  const list = (xs: readonly (string | number)[] | undefined) => (xs && xs.length > 0 ? [...xs].sort() : null);
+  return JSON.stringify([
+    req.q ?? '',
+    [list(f.material), list(f.language), list(f.subject), list(f.author), list(f.collection), list(f.class), list(f.library), f.available ?? null, f.yearFrom ?? null, f.yearTo ?? null],
+    req.heldUnder ?? null,
+    req.availableUnder ?? null,
+    req.sort ?? null,
+    req.page ?? null,
+    req.pageSize ?? null,
+    req.facets !== false,
+    req.fullText !== false,
+    req.here ?? null,
+  ]);
+}
+
+/** A kept answer is shared by every later caller: none may change it. */
+function frozen(r: SearchResponse): SearchResponse {
+  for (const x of r.results) Object.freeze(x);
+  Object.freeze(r.results);
+  if (r.facets) Object.freeze(r.facets);
+  return Object.freeze(r);
 }
 
 function hasNot(e: MatchExpr): boolean {

@@ -111,6 +111,7 @@ const ResultSchema = Type.Object({
   callNumber: Nullable(Type.String()),
   holdings: Type.Integer({ description: 'Copies held in the network (withdrawn, lost and missing ones not counted)' }),
   available: Type.Boolean({ description: 'A copy is on the shelf somewhere now' }),
+  availableLibraries: Type.Integer({ description: 'How many libraries (owning units) have a copy on the shelf now' }),
   availableHere: Nullable(Type.Boolean({ description: 'A copy is on the shelf at or below the unit of `near` (else `library`); null without either' })),
   fullTextOnly: Type.Boolean({ description: 'Matched only inside the page text of a digitised copy' }),
   pages: Type.Array(Type.Object({ pageNo: Type.Integer(), label: Nullable(Type.String()), snippet: Type.Array(SegmentSchema), link: Nullable(Type.String()) })),
@@ -297,6 +298,7 @@ export async function runSearch(services: Services, t: Translate, locale: Locale
       callNumber: r.display.callNumber,
       holdings: r.holdings,
       available: r.available,
+      availableLibraries: r.availableLibraries,
       availableHere: r.availableHere,
       fullTextOnly: r.fullTextOnly,
       // Page text shows only to readers who may read the copy; the hit itself stays.

@@ -23,8 +23,22 @@ import { SORTS, type SearchSort } from '../../../app/search/search.service.js';
 import { hasMessage, type MessageKey } from '../../../i18n/i18n.js';
 import { compareVi } from '../../../text/fold.js';
 import { assetUrl } from '../../assets/assets.js';
-import { Layout, errorText, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
+import { Layout, absoluteUrl, errorText, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
 import { Message } from '../shared.js';
+import { CODE_PATTERN } from '../../../domain/org/unit.js';
+import { citationEntry, citeAll } from '../../../domain/catalog/cite.js';
+import { schemaOrgRecord } from '../../../domain/catalog/schema-org.js';
+import { scholarMeta, scholarlyKind } from '../../../domain/catalog/scholar.js';
+import { orderHoldings, type HoldingMark } from '../../../domain/catalog/holdings-order.js';
+import type { DerivedRecord } from '../../../domain/catalog/derive.js';
+import type { MarcRecord } from '../../../codecs/marc/record.js';
+import { writeIso2709, writeMarcXml } from '../../../codecs/marc/write.js';
+import { MarcError } from '../../../codecs/marc/errors.js';
+import { risRecord } from '../../../codecs/citation/ris.js';
+import { bibtexKey, bibtexRecord } from '../../../codecs/citation/bibtex.js';
+import { citeTerms } from '../../../i18n/cite-terms.js';
+import { contentDisposition } from './digital.pages.js';
+import { CiteSection, Cover, ExportSection, RECORD_EXPORTS, RecordHead, ShareSection, type RecordExport } from './record.view.js';
 import {
   DEFAULT_PAGE_SIZE,
   FACET_PARAMS,
@@ -455,60 +469,72 @@ function SortForm({ ctx, state }: { ctx: PageCtx; state: SearchState }) {
   );
 }
 
-function ResultItem({ ctx, r, here }: { ctx: PageCtx; r: SearchResultOut; here: string | null }) {
+/** "Available at 3 libraries", "on loan everywhere" or "no copies": a result's copies at a glance. */
+function availabilityText(ctx: PageCtx, r: SearchResultOut): string {
+  const { t } = ctx;
+  if (r.holdings === 0) return t('search.result.noHoldings');
+  if (!r.available) return t('search.result.onLoanEverywhere');
+  const n = Math.max(r.availableLibraries, 1);
+  return n === 1 ? t('search.result.availableAtOne') : t('search.result.availableAt', { count: fmt(ctx, n) });
+}
+
+function ResultItem({ ctx, r, here, from }: { ctx: PageCtx; r: SearchResultOut; here: string | null; from: string | null }) {
   const { t } = ctx;
   const by = r.responsibility ?? (r.authors.length ? r.authors.join('; ') : null);
   const pub = [r.publisher, r.year].filter((x) => x !== null && x !== '').join(', ');
+  // The library searched in travels to the record page, where its holdings come first.
+  const href = from ? `${r.link}?${new URLSearchParams([['from', from]]).toString()}` : r.link;
   return (
     <li class="result">
-      <h3 class="result-title">
-        <a href={r.link}>
-          <Highlighted segments={r.titleHighlighted} />
-        </a>
-      </h3>
-      {by ? <p class="result-by">{by}</p> : null}
-      {pub ? <p class="result-pub">{pub}</p> : null}
-      <p class="result-facts">
-        <span class="badge">{r.materialLabel}</span>
-        {r.languageLabels.length ? <span>{r.languageLabels.join(', ')}</span> : null}
-        {r.callNumber ? <span class="call-number">{t('search.result.callNumber', { callNumber: r.callNumber })}</span> : null}
-        {r.fullTextOnly ? <span class="badge badge-fulltext">{t('search.result.fullTextOnly')}</span> : null}
-      </p>
-      <p class="result-avail">
-        {r.holdings === 0 ? (
-          <span class="muted">{t('search.result.noHoldings')}</span>
-        ) : (
-          <>
-            <span class={`avail ${r.available ? 'avail-yes' : 'avail-no'}`}>
-              {r.availableHere === true && here ? t('search.result.availableHere', { library: here }) : r.available ? t('search.result.available') : t('search.result.notAvailable')}
-            </span>
-            <span class="muted">{t('search.result.holdings', { count: r.holdings })}</span>
-          </>
-        )}
-      </p>
-      {r.digital ? (
-        <p class="result-digital">
-          {r.digital.thumbnail ? <img class="result-thumb" src={r.digital.thumbnail} alt="" width={96} height={128} loading="lazy" /> : null}
-          <a href={r.digital.link}>{r.digital.readable ? t('search.result.readOnline') : t('search.result.digitalRestricted')}</a>
-          {r.digital.pagesHidden ? <span class="muted small"> {t('search.result.pagesHidden')}</span> : null}
+      <Cover material={r.material} title={r.title} thumbnail={r.digital?.readable ? r.digital.thumbnail : null} />
+      <div class="result-body">
+        <h3 class="result-title">
+          <a href={href}>
+            <Highlighted segments={r.titleHighlighted} />
+          </a>
+        </h3>
+        {by ? <p class="result-by">{by}</p> : null}
+        {pub ? <p class="result-pub">{pub}</p> : null}
+        <p class="result-facts">
+          <span class="badge">{r.materialLabel}</span>
+          {r.languageLabels.length ? <span>{r.languageLabels.join(', ')}</span> : null}
+          {r.callNumber ? <span class="call-number">{t('search.result.callNumber', { callNumber: r.callNumber })}</span> : null}
+          {r.fullTextOnly ? <span class="badge badge-fulltext">{t('search.result.fullTextOnly')}</span> : null}
         </p>
-      ) : null}
-      {r.pages.length > 0 ? (
-        <ul class="page-hits">
-          {r.pages.map((p) => (
-            <li>
-              {p.link ? (
-                <a class="page-no" href={p.link}>
-                  {t('search.result.page', { page: p.label ?? p.pageNo })}
-                </a>
-              ) : (
-                <span class="page-no">{t('search.result.page', { page: p.label ?? p.pageNo })}</span>
-              )}{' '}
-              <Highlighted segments={p.snippet} />
-            </li>
-          ))}
-        </ul>
-      ) : null}
+        <p class="result-avail">
+          {r.holdings === 0 ? (
+            <span class="muted">{availabilityText(ctx, r)}</span>
+          ) : (
+            <>
+              <span class={`avail ${r.available ? 'avail-yes' : 'avail-no'}`}>{availabilityText(ctx, r)}</span>
+              {r.availableHere === true && here ? <span class="avail-here">{t('search.result.availableHere', { library: here })}</span> : null}
+              <span class="muted">{t('search.result.holdings', { count: r.holdings })}</span>
+            </>
+          )}
+        </p>
+        {r.digital ? (
+          <p class="result-digital">
+            <a href={r.digital.link}>{r.digital.readable ? t('search.result.readOnline') : t('search.result.digitalRestricted')}</a>
+            {r.digital.pagesHidden ? <span class="muted small"> {t('search.result.pagesHidden')}</span> : null}
+          </p>
+        ) : null}
+        {r.pages.length > 0 ? (
+          <ul class="page-hits">
+            {r.pages.map((p) => (
+              <li>
+                {p.link ? (
+                  <a class="page-no" href={p.link}>
+                    {t('search.result.page', { page: p.label ?? p.pageNo })}
+                  </a>
+                ) : (
+                  <span class="page-no">{t('search.result.page', { page: p.label ?? p.pageNo })}</span>
+                )}{' '}
+                <Highlighted segments={p.snippet} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
     </li>
   );
 }
@@ -613,7 +639,7 @@ function Results({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: S
       ) : (
         <ol class="results" start={from}>
           {out.results.map((r) => (
-            <ResultItem ctx={ctx} r={r} here={out.scope.here?.name ?? null} />
+            <ResultItem ctx={ctx} r={r} here={out.scope.here?.name ?? null} from={out.scope.near?.code ?? out.scope.library?.code ?? null} />
           ))}
         </ol>
       )}
@@ -628,23 +654,37 @@ function Results({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: S
 interface Holding {
   unit: OrgUnit | undefined;
   unitId: number;
+  /** The library's name in the reader's language. */
+  name: string;
+  path: string | null;
   items: StoredItem[];
   available: number;
 }
 
 const GONE = new Set(['withdrawn', 'lost', 'missing']);
 
+/** Copies by owning library (withdrawn, lost and missing ones left out), unordered: see `orderHoldings`. */
 function holdingsOf(items: readonly StoredItem[], units: ReadonlyMap<number, OrgUnit>, ctx: PageCtx): Holding[] {
   const by = new Map<number, Holding>();
   for (const i of items) {
     if (GONE.has(i.status)) continue;
-    const h = by.get(i.ownerUnitId) ?? { unit: units.get(i.ownerUnitId), unitId: i.ownerUnitId, items: [], available: 0 };
+    let h = by.get(i.ownerUnitId);
+    if (!h) {
+      const unit = units.get(i.ownerUnitId);
+      h = { unit, unitId: i.ownerUnitId, name: unit ? unitName(ctx, unit) : String(i.ownerUnitId), path: unit?.path ?? null, items: [], available: 0 };
+      by.set(i.ownerUnitId, h);
+    }
     h.items.push(i);
     if (i.status === 'available') h.available++;
-    by.set(i.ownerUnitId, h);
   }
-  const name = (h: Holding) => (h.unit ? unitName(ctx, h.unit) : String(h.unitId));
-  return [...by.values()].sort((a, b) => (b.available > 0 ? 1 : 0) - (a.available > 0 ? 1 : 0) || compareVi(name(a), name(b)));
+  return [...by.values()];
+}
+
+/** A record number from the path: digits within a 32-bit integer, else "not found" — never a 500. */
+function recordIdParam(raw: unknown): number {
+  const s = typeof raw === 'string' ? raw : '';
+  if (!/^\d{1,10}$/.test(s) || Number(s) > 2_147_483_647 || Number(s) < 1) throw new AppError('NOT_FOUND');
+  return Number(s);
 }
 
 function tk(ctx: PageCtx, key: string, fallback: string): string {
@@ -810,9 +850,7 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
   });
 
   app.get('/record/:id', { schema: { hide: true } }, async (req, reply) => {
-    const raw = (req.params as { id?: string }).id ?? '';
-    if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2_147_483_647 || Number(raw) < 1) throw new AppError('NOT_FOUND');
-    const view = await catalog.get(Number(raw), { allowDeleted: true });
+    const view = await catalog.get(recordIdParam((req.params as { id?: string }).id), { allowDeleted: true });
     if (view.record.status === 'deleted') {
       if (view.record.replacedById) return reply.redirect(`/record/${view.record.replacedById}`, 301);
       throw new AppError('CATALOG_RECORD_DELETED', { record: view.record.id, date: (view.record.deletedAt ?? '').slice(0, 10) });
@@ -820,12 +858,40 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
     const ctx = pageCtx(req);
     const { t } = ctx;
     const { derived: d, record } = view;
-    const units = new Map((await org.list()).map((u) => [u.id, u]));
-    const holdings = holdingsOf(view.items, units, ctx);
+    const allUnits = await org.list();
+    const units = new Map(allUnits.map((u) => [u.id, u]));
+    // Holdings: the reader's own library first, then the one they were searching in (`?from=`).
+    const fromCode = first((req.query as Record<string, unknown> | undefined)?.from, 32).toUpperCase();
+    const near = CODE_PATTERN.test(fromCode) ? allUnits.find((u) => u.code.toUpperCase() === fromCode) : undefined;
+    const home = ctx.reader ? units.get(ctx.reader.homeUnitId) : undefined;
+    const holdings = orderHoldings(holdingsOf(view.items, units, ctx), {
+      home: home ? { id: home.id, path: home.path } : null,
+      near: near ? { id: near.id, path: near.path } : null,
+      compare: compareVi,
+    });
     const copies = holdings.reduce((n, h) => n + h.items.length, 0);
     const available = holdings.reduce((n, h) => n + h.available, 0);
     const title = d.title ?? record.title;
     const copy = await publishedCopy(opts.services, record.id, viewerOf(req));
+    const pdf = await publicPdf(opts.services, copy);
+
+    const canonical = `/record/${record.id}`;
+    const canonicalUrl = absoluteUrl(ctx, canonical);
+    const readUrl = copy?.readable ? absoluteUrl(ctx, `/digital/${copy.object.id}`) : undefined;
+    const image = copy?.thumbnail ? absoluteUrl(ctx, copy.thumbnail) : undefined;
+    const entry = recordEntry(d, view.marc, record.id, canonicalUrl, readUrl, copy?.object.category);
+    const kind = scholarlyKind(entry, d, copy?.object.category);
+    const scholar = kind ? scholarMeta(entry, pdf && copy?.object.access === 'public' ? { pdfUrl: absoluteUrl(ctx, pdf) } : {}) : [];
+    const jsonLd = schemaOrgRecord(d, entry, {
+      url: canonicalUrl,
+      ...(image ? { image } : {}),
+      ...(readUrl ? { readUrl } : {}),
+      holdings: holdings.map((h) => {
+        const callNumber = h.items.find((i) => i.callNumber)?.callNumber ?? d.callNumber?.value;
+        return { library: { name: h.name, ...(h.unit ? { url: absoluteUrl(ctx, `/l/${h.unit.slug}`) } : {}) }, available: h.available, copies: h.items.length, ...(callNumber ? { callNumber } : {}) };
+      }),
+    });
+
     const rows: Array<[string, ComponentChildren]> = [];
     const add = (key: MessageKey, value: ComponentChildren | undefined | null | false) => {
       if (value === undefined || value === null || value === false || value === '' || (Array.isArray(value) && value.length === 0)) return;
@@ -878,7 +944,7 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
             .filter((l) => /^https?:\/\//i.test(l.url))
             .map((l) => (
               <li>
-                <a href={l.url} rel="noopener noreferrer nofollow">
+                <a href={l.url} rel="noopener noreferrer nofollow" class="print-url" data-print-url={l.url}>
                   {l.label ?? l.url}
                 </a>
               </li>
@@ -888,7 +954,15 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
     );
     return sendPage(
       reply,
-      <Layout ctx={ctx} title={title} description={d.summaries[0]}>
+      <Layout
+        ctx={ctx}
+        title={title}
+        description={d.summaries[0]}
+        canonical={canonical}
+        og={{ type: entry.type === 'book' || entry.type === 'thesis' ? 'book' : 'website', ...(image ? { image } : {}) }}
+        styles={['record.css']}
+        head={<RecordHead jsonLd={jsonLd} scholar={scholar} entry={entry} />}
+      >
         <nav aria-label={t('nav.menu')}>
           <ol class="breadcrumbs">
             <li>
@@ -902,88 +976,164 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
         <h1 class="record-title">
           {title} {d.responsibility ? <span class="muted responsibility">/ {d.responsibility}</span> : null}
         </h1>
+        <p class="print-only small">{t('record.print.address', { url: canonicalUrl })}</p>
         {ctx.user ? (
-          <p class="small">
+          <p class="small record-staff">
             <a href={`/staff/catalogue/records/${record.id}`}>{t('search.record.staffView')}</a>
           </p>
         ) : null}
         <div class="record-public">
-          <section class="card" aria-label={title}>
-            <dl class="facts">
-              {rows.map(([label, value]) => (
-                <>
-                  <dt>{label}</dt>
-                  <dd>{value}</dd>
-                </>
-              ))}
-            </dl>
-          </section>
-          {copy ? (
-            <section class="card record-digital" aria-labelledby="digital-heading">
-              <h2 id="digital-heading">{t('search.record.digital')}</h2>
-              {copy.readable ? (
-                <a class="record-digital-link" href={`/digital/${copy.object.id}`}>
-                  {copy.thumbnail ? <img src={copy.thumbnail} alt="" width={150} height={200} loading="lazy" /> : null}
-                  <span>{t('search.record.readOnline', { pages: copy.object.pageCount })}</span>
-                </a>
+          <div class="record-main">
+            <section class="card record-facts" aria-labelledby="facts-heading">
+              <h2 id="facts-heading" class="visually-hidden">
+                {t('record.section.description')}
+              </h2>
+              <dl class="facts">
+                {rows.map(([label, value]) => (
+                  <>
+                    <dt>{label}</dt>
+                    <dd>{value}</dd>
+                  </>
+                ))}
+              </dl>
+            </section>
+            <section class="card record-holdings" aria-labelledby="holdings-heading">
+              <h2 id="holdings-heading">{t('search.record.holdings')}</h2>
+              {holdings.length === 0 ? (
+                <p class="muted">{t('search.record.noHoldings')}</p>
               ) : (
-                <p>
-                  <a href={`/digital/${copy.object.id}`}>{t('search.result.digitalRestricted')}</a>
-                </p>
+                <>
+                  <p>{t('search.record.holdingsSummary', { copies, libraries: holdings.length, available })}</p>
+                  {holdings.map((h) => (
+                    <HoldingGroup ctx={ctx} h={h} units={units} />
+                  ))}
+                </>
               )}
             </section>
-          ) : null}
-          <section class="card" aria-labelledby="holdings-heading">
-            <h2 id="holdings-heading">{t('search.record.holdings')}</h2>
-            {holdings.length === 0 ? (
-              <p class="muted">{t('search.record.noHoldings')}</p>
-            ) : (
-              <>
-                <p>{t('search.record.holdingsSummary', { copies, libraries: holdings.length, available })}</p>
-                {holdings.map((h) => (
-                  <div class="holding-group">
-                    <h3>
-                      {h.unit ? <a href={`/l/${h.unit.slug}`}>{unitName(ctx, h.unit)}</a> : String(h.unitId)}{' '}
-                      <span class={`avail ${h.available > 0 ? 'avail-yes' : 'avail-no'}`}>{t('search.record.libraryAvailable', { available: h.available, copies: h.items.length })}</span>
-                    </h3>
-                    <div class="table-wrap">
-                      <table class="list stack">
-                        <thead>
-                          <tr>
-                            <th>{t('search.record.location')}</th>
-                            <th>{t('search.record.callNumber')}</th>
-                            <th>{t('search.record.status')}</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {h.items.map((i) => {
-                            const loc = units.get(i.locationUnitId);
-                            const where = [i.locationUnitId !== i.ownerUnitId && loc ? unitName(ctx, loc) : '', i.shelvingLocation ?? ''].filter((x) => x !== '').join(' · ');
-                            return (
-                              <tr>
-                                <td data-label={t('search.record.location')}>
-                                  {where || t('common.none')}
-                                  {i.publicNote ? <span class="muted small">{` — ${i.publicNote}`}</span> : null}
-                                </td>
-                                <td data-label={t('search.record.callNumber')}>{i.callNumber ? <code>{i.callNumber}</code> : t('common.none')}</td>
-                                <td data-label={t('search.record.status')}>
-                                  <span class={`badge badge-item-${i.status}`}>{tk(ctx, `catalog.item.status.${i.status}`, i.status)}</span>
-                                </td>
-                              </tr>
-                            );
-                          })}
-                        </tbody>
-                      </table>
-                    </div>
-                  </div>
-                ))}
-              </>
-            )}
-          </section>
+          </div>
+          <div class="record-side">
+            {copy ? (
+              <section class="card record-digital" aria-labelledby="digital-heading">
+                <h2 id="digital-heading">{t('search.record.digital')}</h2>
+                {copy.readable ? (
+                  <>
+                    <a class="record-digital-link print-url" href={`/digital/${copy.object.id}`} data-print-url={readUrl}>
+                      {copy.thumbnail ? <img src={copy.thumbnail} alt="" width={150} height={200} loading="lazy" /> : null}
+                      <span>{t('search.record.readOnline', { pages: copy.object.pageCount })}</span>
+                    </a>
+                    {pdf ? (
+                      <p class="small">
+                        <a href={pdf}>{t('record.digital.pdf')}</a>
+                      </p>
+                    ) : null}
+                  </>
+                ) : (
+                  <p>
+                    <a href={`/digital/${copy.object.id}`}>{t('search.result.digitalRestricted')}</a>
+                  </p>
+                )}
+              </section>
+            ) : null}
+            <CiteSection ctx={ctx} citations={citeAll(entry, citeTerms(t))} />
+            <ExportSection ctx={ctx} id={record.id} />
+            <ShareSection ctx={ctx} url={canonicalUrl} title={title} />
+          </div>
         </div>
+        <script src={assetUrl('cite-copy.js')} defer />
       </Layout>,
     );
   });
+
+  // The record in files for reference managers and library systems. A hostile or unknown id is a
+  // 404; a deleted record is a 404 too (its page says when it went), a merged one leads to the survivor.
+  for (const ext of Object.keys(RECORD_EXPORTS) as RecordExport[]) {
+    app.get(`/record/:id/export.${ext}`, { schema: { hide: true }, config: limit }, async (req, reply) => {
+      const view = await catalog.get(recordIdParam((req.params as { id?: string }).id), { allowDeleted: true });
+      if (view.record.status === 'deleted') {
+        if (view.record.replacedById) return reply.redirect(`/record/${view.record.replacedById}/export.${ext}`, 301);
+        throw new AppError('CATALOG_RECORD_NOT_FOUND', { record: view.record.id });
+      }
+      const { record } = view;
+      let body: string | Uint8Array;
+      let name: string;
+      if (ext === 'ris' || ext === 'bib') {
+        const copy = await publishedCopy(opts.services, record.id, viewerOf(req));
+        const readUrl = copy?.readable ? `${req.ctx.baseUrl}/digital/${copy.object.id}` : undefined;
+        const entry = recordEntry(view.derived, view.marc, record.id, `${req.ctx.baseUrl}/record/${record.id}`, readUrl, copy?.object.category);
+        body = ext === 'ris' ? risRecord(entry) : bibtexRecord(entry);
+        name = `${bibtexKey(entry)}.${ext}`;
+      } else {
+        // As the staff export writes it (our number in 001/003), without the copies' barcodes and notes.
+        const marc = opts.services.exports.toMarc(record, [], 'none');
+        name = `record-${record.id}.${ext}`;
+        try {
+          body = ext === 'mrc' ? writeIso2709(marc) : writeMarcXml(marc, { xmlDeclaration: true });
+        } catch (e) {
+          if (!(e instanceof MarcError)) throw e;
+          throw new AppError('CATALOG_EXPORT_FORMAT', { format: ext === 'mrc' ? 'iso2709' : 'marcxml' });
+        }
+      }
+      return reply
+        .type(RECORD_EXPORTS[ext].type)
+        .header('content-disposition', contentDisposition(name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-cache')
+        .send(typeof body === 'string' ? body : Buffer.from(body));
+    });
+  }
+}
+
+/** What citations, exports and the head need to know of a record. */
+function recordEntry(d: DerivedRecord, marc: MarcRecord, id: number, landingUrl: string, readUrl: string | undefined, category: string | undefined) {
+  return citationEntry(d, marc, { id, landingUrl, ...(readUrl ? { url: readUrl } : {}), ...(category ? { category } : {}) });
+}
+
+function HoldingGroup({ ctx, h, units }: { ctx: PageCtx; h: Holding & { mark: HoldingMark }; units: ReadonlyMap<number, OrgUnit> }) {
+  const { t } = ctx;
+  return (
+    <div class={h.mark ? 'holding-group holding-mine' : 'holding-group'}>
+      <h3>
+        {h.unit ? (
+          <a href={`/l/${h.unit.slug}`} class="print-url" data-print-url={absoluteUrl(ctx, `/l/${h.unit.slug}`)}>
+            {h.name}
+          </a>
+        ) : (
+          h.name
+        )}{' '}
+        {h.mark ? <span class="badge badge-mine">{t(h.mark === 'home' ? 'record.holdings.yours' : 'record.holdings.searched')}</span> : null}{' '}
+        <span class={`avail ${h.available > 0 ? 'avail-yes' : 'avail-no'}`}>{t('search.record.libraryAvailable', { available: h.available, copies: h.items.length })}</span>
+      </h3>
+      <div class="table-wrap">
+        <table class="list stack holdings-table">
+          <thead>
+            <tr>
+              <th>{t('search.record.location')}</th>
+              <th>{t('search.record.callNumber')}</th>
+              <th>{t('search.record.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {h.items.map((i) => {
+              const loc = units.get(i.locationUnitId);
+              const where = [i.locationUnitId !== i.ownerUnitId && loc ? unitName(ctx, loc) : '', i.shelvingLocation ?? ''].filter((x) => x !== '').join(' · ');
+              return (
+                <tr>
+                  <td data-label={t('search.record.location')}>
+                    {where || t('common.none')}
+                    {i.publicNote ? <span class="muted small">{` — ${i.publicNote}`}</span> : null}
+                  </td>
+                  <td data-label={t('search.record.callNumber')}>{i.callNumber ? <code>{i.callNumber}</code> : t('common.none')}</td>
+                  <td data-label={t('search.record.status')}>
+                    <span class={`badge badge-item-${i.status}`}>{tk(ctx, `catalog.item.status.${i.status}`, i.status)}</span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
 }
 
 /** The record's first published digital copy that this reader may at least know about. */
@@ -992,7 +1142,14 @@ async function publishedCopy(services: Services, recordId: number, viewer: Viewe
     if (object.state !== 'published') continue;
     const access = await services.digital.decide(viewer, object);
     if (access.reason === 'unpublished' || access.reason === 'staff' || access.reason === 'embargo') continue;
-    return { object, readable: access.view, thumbnail: access.view && object.pageCount > 0 ? `/iiif/3/${object.id}-1/full/!300,400/0/default.jpg` : null };
+    return { object, readable: access.view, download: access.download, thumbnail: access.view && object.pageCount > 0 ? `/iiif/3/${object.id}-1/full/!300,400/0/default.jpg` : null };
   }
   return undefined;
+}
+
+/** The copy's PDF, when this reader may download it: its path, else undefined. */
+async function publicPdf(services: Services, copy: Awaited<ReturnType<typeof publishedCopy>>): Promise<string | undefined> {
+  if (!copy?.readable || !copy.download) return undefined;
+  const pdf = (await services.digital.files(copy.object.id)).find((f) => f.mediaType === 'application/pdf');
+  return pdf ? `/digital/${copy.object.id}/files/${pdf.id}` : undefined;
 }
