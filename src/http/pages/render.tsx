@@ -9,7 +9,7 @@ import type { Translate, Locale, MessageKey } from '../../i18n/i18n.js';
 import { hasMessage } from '../../i18n/i18n.js';
 import type { StaffUser } from '../../app/ports.js';
 import type { Actor } from '../../app/actor.js';
-import type { ReaderIdentity } from '../plugins/context.js';
+import type { ReaderIdentity, RequestContext } from '../plugins/context.js';
 import { assetUrl } from '../assets/assets.js';
 import { allowsAnywhere, type Permission } from '../../domain/access/permissions.js';
 
@@ -65,8 +65,10 @@ function LangSwitch({ ctx }: { ctx: PageCtx }) {
     <form method="post" action="/lang" class="lang-switch">
       <Csrf ctx={ctx} />
       <input type="hidden" name="next" value={ctx.url} />
-      <button type="submit" name="lang" value={other} lang={other} aria-label={`${ctx.t('nav.language')}: ${ctx.t(`lang.${other}`)}`}>
+      {/* The name starts with the visible "EN" (WCAG 2.5.3, label in name), for voice control. */}
+      <button type="submit" name="lang" value={other} lang={other} title={`${ctx.t('nav.language')}: ${ctx.t(`lang.${other}`)}`}>
         {other === 'en' ? 'EN' : 'VI'}
+        <span class="visually-hidden">{` – ${ctx.t(`lang.${other}`)}`}</span>
       </button>
     </form>
   );
@@ -79,7 +81,9 @@ const STAFF_NAV: Array<{ href: string; key: MessageKey; permission?: Permission 
   { href: '/staff/catalogue', key: 'staff.nav.catalogue', permission: 'catalog.record.create' },
   { href: '/staff/catalogue/imports', key: 'staff.nav.imports', permission: 'catalog.import' },
   { href: '/staff/digital', key: 'dstaff.nav.digital', permission: 'digital.object.manage' },
+  { href: '/staff/sites', key: 'sites.staff.nav', permission: 'site.manage' },
   { href: '/staff/jobs', key: 'jobs.nav', permission: 'jobs.manage' },
+  { href: '/staff/readers', key: 'readers.staff.nav', permission: 'reader.manage' },
   { href: '/staff/users', key: 'staff.nav.users', permission: 'staff.user.view' },
   { href: '/staff/audit', key: 'staff.nav.audit', permission: 'audit.view' },
   { href: '/staff/account', key: 'staff.nav.account' },
@@ -150,6 +154,10 @@ export function Layout({ ctx, title, staff, flash, description, canonical, og, s
           <link rel="stylesheet" href={assetUrl(s)} />
         ))}
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        <link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml" title={t('app.name')} />
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+        <script src={assetUrl('pwa.js')} defer />
         {canonicalUrl ? <link rel="canonical" href={canonicalUrl} /> : null}
         <meta property="og:site_name" content={t('app.name')} />
         <meta property="og:title" content={title} />
@@ -183,7 +191,10 @@ export function Layout({ ctx, title, staff, flash, description, canonical, og, s
               </form>
             )}
             <nav class="site-nav" aria-label={t('nav.menu')}>
-              <a href="/#libraries">{t('nav.libraries')}</a>
+              <a href="/libraries">{t('nav.libraries')}</a>
+              <a href="/browse" aria-current={ctx.path === '/browse' || ctx.path.startsWith('/browse/') ? 'page' : undefined}>
+                {t('browse.nav')}
+              </a>
               <a href="/digital">{t('digital.title')}</a>
               {ctx.user ? (
                 <>
@@ -195,14 +206,35 @@ export function Layout({ ctx, title, staff, flash, description, canonical, og, s
                     </button>
                   </form>
                 </>
-              ) : (
-                <a href="/staff/login">{t('nav.login')}</a>
+              ) : null}
+              {/* Readers (the public) sign in here; staff sign in at /staff/login, linked from that page. */}
+              {ctx.reader ? (
+                <>
+                  <a href="/account">{t('readers.nav.account')}</a>
+                  {ctx.user ? null : (
+                    <form method="post" action="/account/logout" class="inline">
+                      <Csrf ctx={ctx} />
+                      <button type="submit" class="link">
+                        {t('readers.nav.logout')}
+                      </button>
+                    </form>
+                  )}
+                </>
+              ) : ctx.user ? null : (
+                <a href="/account/login">{t('readers.nav.login')}</a>
               )}
             </nav>
             <LangSwitch ctx={ctx} />
           </div>
         </header>
         {staff && ctx.user ? <StaffNav ctx={ctx} /> : null}
+        <div class="offline-status" role="status">
+          <p class="offline-banner" data-offline-banner data-offline-copy={t('pwa.offline.copy')} data-offline-slow={t('pwa.offline.slowCopy')} hidden>
+            <span class="wrap">
+              <span data-offline-text>{t('pwa.offline.banner')}</span> <a href="/offline">{t('pwa.offline.bannerLink')}</a>
+            </span>
+          </p>
+        </div>
         <main id="main" class="wrap" tabIndex={-1}>
           {flash ? (
             <p class={`flash flash-${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>
@@ -217,6 +249,9 @@ export function Layout({ ctx, title, staff, flash, description, canonical, og, s
             <p>
               <a href="/api/v1/docs">{t('footer.api')}</a>
             </p>
+            <p>
+              <a href="/offline">{t('pwa.footer.offline')}</a>
+            </p>
           </div>
         </footer>
       </body>
@@ -229,7 +264,22 @@ export function renderHtml(vnode: VNode): string {
 }
 
 export function sendPage(reply: FastifyReply, vnode: VNode, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderHtml(vnode));
+  const ctx = reply.request.ctx as RequestContext | undefined;
+  if (ctx && !reply.hasHeader('content-language')) reply.header('content-language', ctx.locale);
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', pageCacheControl(reply, ctx)).send(renderHtml(vnode));
+}
+
+/**
+ * Pages for a signed-in reader or staff member are `no-store`: neither the browser's cache nor the
+ * service worker (src/http/assets/sw.js) keeps them, so the next person on a shared phone never
+ * sees them. Anonymous pages are `private, no-cache`: the browser may keep them for the back
+ * button and the service worker for offline reading, and asks again before reusing them. A route
+ * may set its own value first (`no-store` for a restricted document).
+ */
+function pageCacheControl(reply: FastifyReply, ctx: RequestContext | undefined): string {
+  const own = reply.getHeader('cache-control');
+  if (typeof own === 'string' && own) return own;
+  return ctx && ctx.via === 'anonymous' && !ctx.user && !ctx.reader ? 'private, no-cache' : 'no-store';
 }
 
 /** Formats an ISO timestamp for people, in the network's time zone. */

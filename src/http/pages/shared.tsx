@@ -75,21 +75,30 @@ export function HistoryList({ ctx, history, units, staff = false }: { ctx: PageC
 
 /**
  * A tree of units as nested lists; branches fold with <details> (open for the top levels), so it
- * needs no JavaScript. `label` renders one unit's line.
+ * needs no JavaScript. `label` renders one unit's line. The line stays outside the <summary>,
+ * which is only the fold button, named by the line: a link inside the button would be a control
+ * inside a control, which assistive technologies cannot reach (WCAG 4.1.2). `id` prefixes the
+ * element ids: two trees on one page need different ones.
  */
-export function UnitTree<T>({ nodes, label, depth = 0 }: { nodes: readonly TreeNode<T>[]; label: (unit: T) => ComponentChildren; depth?: number }) {
+export function UnitTree<T>({ nodes, label, depth = 0, id = 'tree' }: { nodes: readonly TreeNode<T>[]; label: (unit: T) => ComponentChildren; depth?: number; id?: string }) {
   return (
     <ul class={depth === 0 ? 'tree' : undefined}>
-      {nodes.map((n) => {
-        const line = <span class="node">{label(n.unit)}</span>;
-        if (n.children.length === 0) return <li class="leaf">{line}</li>;
+      {nodes.map((n, i) => {
+        const lineId = `${id}-${i}`;
+        if (n.children.length === 0)
+          return (
+            <li class="leaf">
+              <span class="node">{label(n.unit)}</span>
+            </li>
+          );
         return (
-          <li>
+          <li class="branch">
+            <span class="node" id={lineId}>
+              {label(n.unit)} <span class="muted small">({n.children.length})</span>
+            </span>
             <details open={depth < 2}>
-              <summary>
-                {line} <span class="muted small">({n.children.length})</span>
-              </summary>
-              <UnitTree nodes={n.children} label={label} depth={depth + 1} />
+              <summary aria-labelledby={lineId} />
+              <UnitTree nodes={n.children} label={label} depth={depth + 1} id={lineId} />
             </details>
           </li>
         );

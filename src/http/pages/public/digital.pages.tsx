@@ -312,7 +312,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       reply,
       <Layout ctx={ctx} title={t('digital.title')} description={t('digital.intro')}>
         <link rel="stylesheet" href={assetUrl('reader.css')} />
-        <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')]]} />
+        <Breadcrumbs label={t('a11y.breadcrumbs')} items={[['/', t('nav.home')]]} />
         <h1>{t('digital.title')}</h1>
         <p class="lead">{t('digital.intro')}</p>
         <details class="dl-filters" open={filtered}>
@@ -391,7 +391,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       reply,
       <Layout ctx={ctx} title={name} description={c.description ?? undefined}>
         <link rel="stylesheet" href={assetUrl('reader.css')} />
-        <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
+        <Breadcrumbs label={t('a11y.breadcrumbs')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
         <h1 class="dl-heading">{name}</h1>
         {owner ? (
           <p class="muted">
@@ -428,6 +428,8 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       throw e;
     }
     const { object: o, access } = opened;
+    // A restricted document (sign-in, on-site, watermarked) is never kept for offline reading: its text is in the page.
+    if (!(o.access === 'public' && !access.watermark && o.state === 'published')) reply.header('cache-control', 'no-store');
     const pages = [...opened.pages].sort((a, b) => a.seq - b.seq);
     const q = (req.query ?? {}) as Query;
     const text = queryText(q.q);
@@ -501,7 +503,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
       reply,
       <Layout ctx={ctx} title={named ? o.title : t('reader.denied.title')}>
         <link rel="stylesheet" href={assetUrl('reader.css')} />
-        <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
+        <Breadcrumbs label={t('a11y.breadcrumbs')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
         <h1 class="reader-title">{named ? o.title : t('reader.denied.title')}</h1>
         <div class="card reader-denied" role="status">
           {named ? <h2>{t('reader.denied.title')}</h2> : null}
@@ -614,7 +616,7 @@ function Reader(p: ReaderProps) {
 
   return (
     <>
-      <Breadcrumbs label={t('nav.menu')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
+      <Breadcrumbs label={t('a11y.breadcrumbs')} items={[['/', t('nav.home')], ['/digital', t('digital.title')]]} />
       <h1 class="reader-title">{o.title}</h1>
       <Byline ctx={ctx} o={o} unit={p.unit} />
       {!page ? (
@@ -821,7 +823,7 @@ function InsideSearch({ ctx, o, q, view, hitPages, hitTotal, current, href, hasT
   return (
     <section class="card inside-search" aria-labelledby="inside-heading">
       <h2 id="inside-heading">{t('reader.search.title')}</h2>
-      <form method="get" action={`/digital/${o.id}`} role="search" class="inside-form">
+      <form method="get" action={`/digital/${o.id}`} role="search" class="inside-form" aria-label={t('reader.search.title')}>
         <label for="inside-q" class="visually-hidden">
           {t('reader.search.label')}
         </label>

@@ -785,7 +785,7 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
             <span class="num">{count.toLocaleString(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB')}</span> {t('staff.catalog.count')}
           </li>
         </ul>
-        <form method="get" action="/staff/catalogue" class="filters lookup" role="search">
+        <form method="get" action="/staff/catalogue" class="filters lookup" role="search" aria-label={t('a11y.search.catalogue')}>
           <div class="field">
             <label for="q">{t('search.staff.label')}</label>
             <input type="search" id="q" name="q" value={q} maxLength={500} aria-describedby="q-help" autoComplete="off" />

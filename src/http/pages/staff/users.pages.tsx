@@ -23,7 +23,7 @@ export async function userPages(app: FastifyInstance, opts: { services: Services
       reply,
       <Layout ctx={ctx} title={t('users.title')} staff flash={flashFromQuery(ctx, req.query)}>
         <h1>{t('users.title')}</h1>
-        <form method="get" action="/staff/users" class="filters" role="search">
+        <form method="get" action="/staff/users" class="filters" role="search" aria-label={t('a11y.search.users')}>
           <div class="field">
             <label for="q">{t('users.search')}</label>
             <input type="search" id="q" name="q" value={q} maxLength={100} />
