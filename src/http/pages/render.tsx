@@ -182,7 +182,7 @@ export function Layout({ ctx, title, staff, flash, description, canonical, og, s
               <span>{t('app.name')}</span>
             </a>
             {ctx.path === '/search' ? null : (
-              <form method="get" action="/search" class="site-search" role="search">
+              <form method="get" action="/search" class="site-search" role="search" aria-label={t('search.header.label')}>
                 <label for="site-q" class="visually-hidden">
                   {t('search.header.label')}
                 </label>

@@ -23,7 +23,7 @@ import { SORTS, type SearchSort } from '../../../app/search/search.service.js';
 import { hasMessage, type MessageKey } from '../../../i18n/i18n.js';
 import { compareVi } from '../../../text/fold.js';
 import { assetUrl } from '../../assets/assets.js';
-import { Layout, absoluteUrl, errorText, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
+import { Breadcrumbs, Layout, absoluteUrl, errorText, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
 import { Message } from '../shared.js';
 import { CODE_PATTERN } from '../../../domain/org/unit.js';
 import { citationEntry, citeAll } from '../../../domain/catalog/cite.js';
@@ -39,6 +39,7 @@ import { bibtexKey, bibtexRecord } from '../../../codecs/citation/bibtex.js';
 import { citeTerms } from '../../../i18n/cite-terms.js';
 import { contentDisposition } from './digital.pages.js';
 import { CiteSection, Cover, ExportSection, RECORD_EXPORTS, RecordHead, ShareSection, type RecordExport } from './record.view.js';
+import { SaveToList } from './account.pages.js';
 import {
   DEFAULT_PAGE_SIZE,
   FACET_PARAMS,
@@ -736,6 +737,7 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
     let failure: AppError | undefined;
     try {
       out = await runSearch(opts.services, t, ctx.locale, toParams(state), viewerOf(req));
+      if (req.ctx.readerActor) await opts.services.readers.recordSearch(req.ctx.readerActor, { query: state.q, params: req.url.split('?')[1] ?? '', resultCount: out.total });
     } catch (e) {
       if (!(e instanceof AppError) || e.code !== 'VALIDATION') throw e;
       failure = e;
@@ -780,16 +782,13 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
     return sendPage(
       reply,
       <Layout ctx={ctx} title={t('search.help.title')}>
-        <nav aria-label={t('nav.menu')}>
-          <ol class="breadcrumbs">
-            <li>
-              <a href="/">{t('nav.home')}</a>
-            </li>
-            <li>
-              <a href="/search">{t('search.title')}</a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumbs
+          label={t('a11y.breadcrumbs')}
+          items={[
+            ['/', t('nav.home')],
+            ['/search', t('search.title')],
+          ]}
+        />
         <h1>{t('search.help.title')}</h1>
         <p class="lead">{t('search.help.intro')}</p>
         <h2>{t('search.help.examples')}</h2>
@@ -963,16 +962,13 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
         styles={['record.css']}
         head={<RecordHead jsonLd={jsonLd} scholar={scholar} entry={entry} />}
       >
-        <nav aria-label={t('nav.menu')}>
-          <ol class="breadcrumbs">
-            <li>
-              <a href="/">{t('nav.home')}</a>
-            </li>
-            <li>
-              <a href="/search">{t('search.title')}</a>
-            </li>
-          </ol>
-        </nav>
+        <Breadcrumbs
+          label={t('a11y.breadcrumbs')}
+          items={[
+            ['/', t('nav.home')],
+            ['/search', t('search.title')],
+          ]}
+        />
         <h1 class="record-title">
           {title} {d.responsibility ? <span class="muted responsibility">/ {d.responsibility}</span> : null}
         </h1>
@@ -997,6 +993,7 @@ export async function searchPages(app: FastifyInstance, opts: { services: Servic
                 ))}
               </dl>
             </section>
+            <SaveToList ctx={ctx} recordId={record.id} />
             <section class="card record-holdings" aria-labelledby="holdings-heading">
               <h2 id="holdings-heading">{t('search.record.holdings')}</h2>
               {holdings.length === 0 ? (
