@@ -226,7 +226,7 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
       const actor = await c.services.auth.actorForToken(token, { ip: null, requestId: null });
       expect(actor).toMatchObject({ kind: 'token', userId: t.users.distadmin, label: `distadmin (${token.slice(0, 10)}…)` });
       expect(actor.grants.map((g) => [g.roleCode, g.unitId, g.scope, [...g.permissions].sort()])).toEqual([
-        ['librarian', t.distA.id, 'subtree', ['catalog.export', 'catalog.item.manage', 'catalog.record.create', 'catalog.record.edit', 'digital.object.manage', 'org.unit.edit', 'org.unit.view', 'staff.user.view']],
+        ['librarian', t.distA.id, 'subtree', ['catalog.export', 'catalog.item.manage', 'catalog.record.create', 'catalog.record.edit', 'digital.object.manage', 'org.unit.edit', 'org.unit.view', 'reader.manage', 'site.manage', 'staff.user.view']],
       ]);
       // The token acts within its own grant: it may edit a commune of DIST-A but not reorganise it.
       const u = await c.services.org.update(actor, t.communeA2.id, t.communeA2.version, { slug: t.communeA2.slug, phone: '0297 123 456' });
@@ -297,6 +297,8 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
         'org.unit.edit',
         'org.unit.reorganise',
         'org.unit.view',
+        'reader.manage',
+        'site.manage',
         'staff.grant.manage',
         'staff.user.manage',
         'staff.user.view',
@@ -305,7 +307,7 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
       await c.services.staff.grant(sys, { userId: t.users.distadmin, roleCode: 'librarian', unitId: t.distA.id, scope: 'subtree' });
       const adminGrant = (await c.store.staff.grantsOf(t.users.distadmin)).find((g) => g.roleCode === 'library_admin')!;
       await c.services.staff.revoke(sys, adminGrant.id);
-      expect(await perms()).toEqual(['catalog.export', 'catalog.item.manage', 'catalog.record.create', 'catalog.record.edit', 'digital.object.manage', 'org.unit.edit', 'org.unit.view', 'staff.user.view']);
+      expect(await perms()).toEqual(['catalog.export', 'catalog.item.manage', 'catalog.record.create', 'catalog.record.edit', 'digital.object.manage', 'org.unit.edit', 'org.unit.view', 'reader.manage', 'site.manage', 'staff.user.view']);
       const actor = await c.services.auth.actorForToken(token, ctx);
       expect((await codeOf(c.services.org.reorganise(actor, { kind: 'close', unitId: t.communeA2.id, date: '2025-01-01' }))).code).toBe('PERMISSION_DENIED');
 
@@ -317,7 +319,7 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
 
       // A network grant gives the token back its role, but never more than that role.
       await c.services.staff.grant(sys, { userId: t.users.distadmin, roleCode: 'network_admin', unitId: t.root.id, scope: 'network' });
-      expect(await perms()).toHaveLength(19);
+      expect(await perms()).toHaveLength(21);
     });
   });
 });

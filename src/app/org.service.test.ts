@@ -423,7 +423,7 @@ describeEachDialect('OrgService', (dialect: TestDialect) => {
       expect(await c.services.org.can(distadmin, 'org.unit.edit', t.communeB1.id)).toBe(true);
       const entry = await latestAudit(c);
       expect(entry).toMatchObject({ action: 'org.unit.merge', unitId: t.distA.id });
-      expect((entry!.after as { moved: unknown }).moved).toEqual({ staff: 1, items: 0, itemLocations: 0, records: 0, digitalObjects: 0, digitalCollections: 0, grants: 1, tokens: 0 });
+      expect((entry!.after as { moved: unknown }).moved).toEqual({ staff: 1, items: 0, itemLocations: 0, records: 0, digitalObjects: 0, digitalCollections: 0, readers: 0, grants: 1, tokens: 0 });
       // Before the merge date the tree still has DIST-A with its communes.
       const then = await c.services.org.treeAsOf('2025-06-30');
       expect(then.find((u) => u.id === a1.id)?.parentId).toBe(t.distA.id);
@@ -442,7 +442,7 @@ describeEachDialect('OrgService', (dialect: TestDialect) => {
       ]);
       expect(await count(c, 'grants')).toBe(5);
       expect((await c.store.staff.getById(t.users.commlib))?.homeUnitId).toBe(t.communeA2.id);
-      expect(((await latestAudit(c))!.after as { moved: unknown }).moved).toEqual({ staff: 1, items: 0, itemLocations: 0, records: 0, digitalObjects: 0, digitalCollections: 0, grants: 2, tokens: 0 });
+      expect(((await latestAudit(c))!.after as { moved: unknown }).moved).toEqual({ staff: 1, items: 0, itemLocations: 0, records: 0, digitalObjects: 0, digitalCollections: 0, readers: 0, grants: 2, tokens: 0 });
     });
 
     it('closes a unit without open children', async () => {

@@ -12,6 +12,8 @@ import type { UnitTypeCode } from '../domain/org/unit-types.js';
 import type { DocFacets, DocItem, SearchDoc } from '../domain/search/document.js';
 import type { DerivedRecord } from '../domain/catalog/derive.js';
 import type { MatchExpr } from '../domain/search/compile.js';
+import type { ReaderRepository } from './readers/ports.js';
+import type { SiteRepository } from './sites/ports.js';
 
 export interface Clock {
   now(): Date;
@@ -484,6 +486,9 @@ export interface Repos {
   jobs: JobRepository;
   search: SearchIndex;
   digital: DigitalRepository;
+  readers: ReaderRepository;
+  /** Library websites: settings, images, news and events. */
+  sites: SiteRepository;
 }
 
 export interface Store extends Repos {
@@ -579,6 +584,26 @@ export interface TermHit {
   docs: number;
 }
 
+/** The headings readers browse A–Z (see `src/domain/browse/alphabet.ts`). */
+export type BrowseKind = 'author' | 'subject';
+
+/** A position in an A–Z list: a row's browse key and heading (keys may repeat; the pair does not). */
+export interface BrowsePosition {
+  key: string;
+  heading: string;
+}
+
+/** An author or subject heading of an A–Z list, with the number of live records that carry it. */
+export interface BrowseHeading extends BrowsePosition {
+  docs: number;
+}
+
+/** A live catalogue record's id and last change, for sitemaps. */
+export interface RecordStamp {
+  id: number;
+  updatedAt: string;
+}
+
 /**
  * The discovery index: SQLite FTS5 or PostgreSQL full text behind one interface. Folding,
  * ranking and facets are ours (`src/app/search`); an engine matches tokens and stores documents.
@@ -627,6 +652,27 @@ export interface SearchIndex {
   termDocs(tokens: readonly string[]): Promise<Map<string, number>>;
   pageHits(expr: MatchExpr, opts: { docIds?: readonly number[]; limit: number }): Promise<PageHit[]>;
   size(): Promise<{ docs: number; pages: number; bytes: number | null }>;
+
+  // -- browsing (A–Z lists) and sitemaps
+  /**
+   * Headings of a kind whose browse key lies in [from, to), in (key, heading) order: the first
+   * `limit` after `after` (or from the start), or with `before` the last `limit` before it (still
+   * returned in ascending order). One range read of the browse index.
+   */
+  browseHeadings(q: { kind: BrowseKind; from: string; to: string; after?: BrowsePosition; before?: BrowsePosition; limit: number }): Promise<BrowseHeading[]>;
+  /**
+   * The first heading of a kind whose folded form (no marks, `đ` → `d`) starts with a folded
+   * prefix, in folded then browse order: where "jump to" lands for text typed without marks.
+   */
+  headingByFolded(kind: BrowseKind, foldedPrefix: string): Promise<BrowsePosition | null>;
+  /** How many headings of a kind have their browse key in [from, to). */
+  countHeadings(kind: BrowseKind, from: string, to: string): Promise<number>;
+  /** For each [from, to) range, whether a heading of the kind has its browse key in it (the letter bar). */
+  headingRanges(kind: BrowseKind, ranges: readonly (readonly [string, string])[]): Promise<boolean[]>;
+  /** Live catalogue records with ids in [fromId, toId) and above `afterId`, in id order, with their last change; at most `limit`. */
+  recordStamps(q: { fromId: number; toId: number; afterId: number; limit: number }): Promise<RecordStamp[]>;
+  /** The numbers n of the id ranges [n × size, (n + 1) × size) holding at least one live record, in order (one index seek each). */
+  recordBuckets(size: number): Promise<number[]>;
 
   // -- full rebuild (see ReindexService)
   /** Live records after an id, in id order, with what building their documents needs. */

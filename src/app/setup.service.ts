@@ -16,6 +16,10 @@ import type { CatalogService } from './catalog.service.js';
 import type { DigitalService } from './digital/digital.service.js';
 import { buildDemoDigital, type WriteTextPage } from './demo/digital.js';
 import type { MarcRecord } from '../codecs/marc/record.js';
+import type { ReaderService } from './readers/reader.service.js';
+import { buildDemoReaders } from './demo/readers.js';
+import type { SiteService } from './sites/site.service.js';
+import { buildDemoSites, type DrawImage } from './demo/sites.js';
 
 export interface CreatedAccount {
   username: string;
@@ -42,6 +46,10 @@ export interface SetupDeps {
   catalog?: CatalogService;
   /** When given (with the catalogue), a few digitised documents too. */
   digital?: { service: DigitalService; writePage: WriteTextPage };
+  /** When given, a demo reader with a card and saved lists, and a registration waiting for approval. */
+  readers?: ReaderService;
+  /** When given, three libraries publish their own websites with branding, news and events. */
+  sites?: { service: SiteService; drawImage: DrawImage };
 }
 
 /**
@@ -161,11 +169,19 @@ export async function buildDemoNetwork(deps: SetupDeps, actor: Actor = systemAct
       for (const a of d.fate.absorbs) await org.reorganise(actor, { kind: 'merge', unitId: ids.get(a)!, date: REFORM_DATE, intoId: ids.get(d.code)!, note });
     }
   }
+  // Library websites, for libraries as they are after the reform.
+  if (deps.sites) await buildDemoSites(deps.sites, actor, ids);
   // Grants followed merged units: report where each account's grant sits now.
   for (const a of accounts) {
     const user = await deps.store.staff.getWithHash(a.username);
     const grant = user ? (await deps.store.staff.grantsOf(user.id))[0] : undefined;
     if (grant) a.unitCode = grant.unitCode;
+  }
+  // Readers register after the reform, at libraries that exist today.
+  if (deps.readers) {
+    for (const r of await buildDemoReaders({ store: deps.store, readers: deps.readers }, actor)) {
+      accounts.push({ username: r.email, password: r.password, role: r.status === 'active' ? 'reader' : 'reader (pending)', unitCode: r.unitCode });
+    }
   }
   return accounts;
 }

@@ -22,6 +22,10 @@ import { staffPageRoutes } from './pages/staff/staff.routes.js';
 import { apiRoutes } from './api/api.routes.js';
 import { iiifRoutes, IIIF_PREFIX } from './protocols/iiif.routes.js';
 import { digitalPageRoutes } from './pages/public/digital.pages.js';
+import { browsePages } from './pages/public/browse.pages.js';
+import { discoverRoutes } from './pages/public/discover.routes.js';
+import { accountPages } from './pages/public/account.pages.js';
+import { pwaRoutes } from './pwa.routes.js';
 
 export interface AppDeps {
   services: Services;
@@ -36,6 +40,8 @@ export interface AppDeps {
   loginRateLimit?: number;
   /** Where uploaded import files are kept until their job is done (`<dataDir>/imports`). */
   uploadDir?: string;
+  /** URLs per sitemap file (default and most: the protocol's 50,000). */
+  sitemapUrls?: number;
 }
 
 export type App = FastifyInstance;
@@ -75,6 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(iiifRoutes, { ...deps, prefix: IIIF_PREFIX });
   await app.register(publicPageRoutes, deps);
   await app.register(digitalPageRoutes, deps);
+  await app.register(browsePages, deps);
+  await app.register(discoverRoutes, deps);
+  await app.register(accountPages, deps);
+  await app.register(pwaRoutes);
   await app.register(staffPageRoutes, { ...deps, prefix: '/staff' });
   return app;
 }

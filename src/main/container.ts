@@ -12,6 +12,7 @@ import type { Clock, PasswordHasher, Store } from '../app/ports.js';
 import { OrgService } from '../app/org.service.js';
 import { StaffService } from '../app/staff.service.js';
 import { AuthService, type AuthPolicy } from '../app/auth.service.js';
+import { ReaderService, type ReaderPolicy } from '../app/readers/reader.service.js';
 import { AuditService } from '../app/audit.service.js';
 import { OrgTransferService } from '../app/org-transfer.service.js';
 import { ensureBuiltinRoles } from '../app/setup.service.js';
@@ -21,6 +22,8 @@ import { ExportService } from '../app/export.service.js';
 import { SearchIndexer } from '../app/search/indexer.js';
 import { SearchService } from '../app/search/search.service.js';
 import { ReindexService } from '../app/search/reindex.service.js';
+import { BrowseService } from '../app/browse/browse.service.js';
+import { SitemapService } from '../app/browse/sitemap.service.js';
 import { openBuildPool } from '../adapters/search/build-pool.js';
 import { JobRunner, type JobHandler } from '../app/job-runner.js';
 import { inspectMarcFile, type MarcSourceLimits } from '../adapters/files/marc-source.js';
@@ -39,6 +42,9 @@ import { DigitalProcessor } from '../app/digital/processing.js';
 import { IngestService, INGEST_JOB } from '../app/digital/ingest.service.js';
 import { FixityService, FIXITY_JOB } from '../app/digital/fixity.service.js';
 import { DEFAULT_MEDIA_LIMITS, type BlobStore, type MediaLimits, type OcrEngine } from '../app/digital/media.js';
+import { SiteService } from '../app/sites/site.service.js';
+import type { SiteImageLimits } from '../app/sites/ports.js';
+import { createSiteImageTools } from '../adapters/image/site-images.js';
 
 export interface Services {
   org: OrgService;
@@ -50,6 +56,10 @@ export interface Services {
   imports: ImportService;
   exports: ExportService;
   search: SearchService;
+  /** A–Z lists, class and collection counts, new arrivals. */
+  browse: BrowseService;
+  /** What the sitemaps list. */
+  sitemaps: SitemapService;
   reindex: ReindexService;
   digital: DigitalService;
   iiif: IiifService;
@@ -57,6 +67,10 @@ export interface Services {
   ingest: IngestService;
   jobs: JobsService;
   fixity: FixityService;
+  /** Readers' accounts: registration, sign-in, saved lists, history; staff approval. */
+  readers: ReaderService;
+  /** Library websites: branding, news and events, publishing. */
+  sites: SiteService;
 }
 
 export interface Container {
@@ -80,6 +94,8 @@ export interface ContainerOptions {
   /** Cheaper argon2id parameters for tests; production uses the defaults. */
   argon2?: Argon2Options;
   authPolicy?: Partial<AuthPolicy>;
+  /** Readers' lockout and session lengths (tests shorten them). */
+  readerPolicy?: Partial<ReaderPolicy>;
   poolSize?: number;
   /** MARC organisation code written in 003 on export. */
   marcOrgCode?: string;
@@ -95,6 +111,8 @@ export interface ContainerOptions {
   /** The public address, for links written into records (856). */
   baseUrl?: string;
   mediaLimits?: Partial<MediaLimits>;
+  /** Limits of images uploaded to library websites (default 15 MiB, 50 megapixels). */
+  siteImageLimits?: Partial<SiteImageLimits>;
   /** Byte budget of the rendered-tile cache (default 2 GiB). */
   tileCacheBytes?: number;
   /** `native` (the tesseract binary, when present), `wasm` (tesseract.js), or a ready engine (tests). */
@@ -122,6 +140,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
       orgTransfer: new OrgTransferService({ store, clock, org }),
       staff: new StaffService({ store, clock, hasher }),
       auth: new AuthService({ store, clock, hasher, policy: opts.authPolicy }),
+      readers: new ReaderService({ store, clock, hasher, policy: opts.readerPolicy }),
       audit: new AuditService({ store }),
       catalog: new CatalogService({ store, clock, orgCode }),
       imports: new ImportService({
@@ -154,6 +173,9 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
     services.ingest = new IngestService({ store, clock, digital: services.digital });
     services.fixity = new FixityService({ store, clock, blobs });
     services.jobs = new JobsService({ store, clock, fixity: services.fixity });
+    services.browse = new BrowseService({ index: store.search, search: services.search, clock });
+    services.sitemaps = new SitemapService({ store, clock });
+    services.sites = new SiteService({ store, clock, blobs, images: createSiteImageTools(), limits: opts.siteImageLimits });
     const prefer = typeof opts.ocr === 'string' ? opts.ocr : 'native';
     const openOcr = typeof opts.ocr === 'function' ? opts.ocr : () => createOcrEngine({ prefer });
     const processor = new DigitalProcessor({ store, clock, blobs, images, pdf, limits, ocr: () => (ocrEngine ??= openOcr()), syncFullText: (id) => services.digital.syncFullText(id) });

@@ -269,6 +269,15 @@ export interface Database {
   digital_object_collections: DigitalObjectCollectionsTable;
   digital_targets: DigitalTargetsTable;
   ingest_results: IngestResultsTable;
+  readers: ReadersTable;
+  reader_card_counters: ReaderCardCountersTable;
+  reader_sessions: ReaderSessionsTable;
+  reader_lists: ReaderListsTable;
+  reader_list_items: ReaderListItemsTable;
+  reader_searches: ReaderSearchesTable;
+  site_settings: SiteSettingsTable;
+  site_images: SiteImagesTable;
+  site_posts: SitePostsTable;
 }
 
 type BigIntColumn = ColumnType<number | string, number, number>;
@@ -377,6 +386,120 @@ export interface IngestResultsTable {
   object_id: number | null;
   label: string | null;
   problems: string | null;
+}
+
+export interface ReadersTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  email: string;
+  phone: string | null;
+  birth_year: number | null;
+  home_unit_id: number;
+  status: string;
+  status_reason: string | null;
+  card_number: string | null;
+  card_unit_id: number | null;
+  card_issued_at: NullableTimestamp;
+  approved_by: number | null;
+  locale: string | null;
+  history_enabled: Generated<number>;
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: NullableTimestamp;
+  last_login_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ReaderCardCountersTable {
+  unit_id: number;
+  last_seq: number;
+}
+
+export interface ReaderSessionsTable {
+  id: string;
+  reader_id: number;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ReaderListsTable {
+  id: Generated<number>;
+  reader_id: number;
+  name: string;
+  name_key: string;
+  is_public: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ReaderListItemsTable {
+  list_id: number;
+  record_id: number;
+  note: string | null;
+  added_at: Timestamp;
+}
+
+export interface ReaderSearchesTable {
+  id: Generated<number>;
+  reader_id: number;
+  query: string;
+  params: string;
+  result_count: number | null;
+  at: Timestamp;
+}
+
+/** A library's website: published or not, and its branding (006-sites). */
+export interface SiteSettingsTable {
+  unit_id: number;
+  published: number;
+  published_at: NullableTimestamp;
+  accent_color: string | null;
+  logo_image_id: number | null;
+  banner_image_id: number | null;
+  intro_vi: string | null;
+  intro_en: string | null;
+  version: Generated<number>;
+  updated_at: Timestamp;
+  updated_by: number | null;
+}
+
+/** An image uploaded to a library's website; `variants` is JSON (see SiteImage in app/ports.ts). */
+export interface SiteImagesTable {
+  id: Generated<number>;
+  unit_id: number;
+  sha256: string;
+  media_type: string;
+  size: BigIntColumn;
+  width: number;
+  height: number;
+  name: string;
+  variants: string;
+  created_at: Timestamp;
+  created_by: number | null;
+}
+
+export interface SitePostsTable {
+  id: Generated<number>;
+  unit_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  lead_image_id: number | null;
+  starts_at: NullableTimestamp;
+  ends_at: NullableTimestamp;
+  place: string | null;
+  state: string;
+  published_at: NullableTimestamp;
+  author_id: number | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: number | null;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

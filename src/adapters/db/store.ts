@@ -11,6 +11,8 @@ import { KyselyAuditRepository } from './repositories/audit.repository.js';
 import { KyselyCatalogRepository } from './repositories/catalog.repository.js';
 import { KyselyJobRepository } from './repositories/job.repository.js';
 import { KyselyDigitalRepository } from './repositories/digital.repository.js';
+import { KyselyReaderRepository } from './repositories/reader.repository.js';
+import { KyselySiteRepository } from './repositories/site.repository.js';
 
 function searchIndex(handle: DatabaseHandle, db: Kysely<Database>): SearchIndex {
   return handle.dialect === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db, () => handle.reader ?? handle.sqlite!);
@@ -28,6 +30,8 @@ function repos(handle: DatabaseHandle, db: Kysely<Database>): Repos {
     catalog: new KyselyCatalogRepository(db, dialect, search),
     jobs: new KyselyJobRepository(db, dialect),
     digital: new KyselyDigitalRepository(db, dialect),
+    readers: new KyselyReaderRepository(db),
+    sites: new KyselySiteRepository(db, dialect),
   };
 }
 

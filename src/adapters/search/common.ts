@@ -9,6 +9,7 @@ import { toIso } from '../db/schema.js';
 import type { FacetRow, IndexHint, RankRow, SearchRow, StoredVocab } from '../../app/ports.js';
 import type { DocItem, DocRank, SearchDoc } from '../../domain/search/document.js';
 import { headingKey, surfacesOf } from '../../domain/search/vocabulary.js';
+import { browseKey } from '../../domain/browse/alphabet.js';
 
 export { headingKey, surfacesOf };
 
@@ -86,9 +87,14 @@ export function rankRowOf(r: Record<string, unknown>): RankRow {
   return { id: Number(r.id), rank: decodeRank(String(r.rank)), year: r.year === null || r.year === undefined ? null : Number(r.year), holdings: Number(r.holdings ?? 0) };
 }
 
+/** The A–Z browse key of an author or subject heading; titles are not browsed and get none. */
+export function headingBrowseKey(kind: string, heading: string): string | null {
+  return kind === 'author' || kind === 'subject' ? browseKey(heading) : null;
+}
+
 /** Per-key document count changes from replacing old documents by new ones. */
 export class VocabularyDelta {
-  readonly headings = new Map<string, { kind: string; heading: string; folded: string; delta: number }>();
+  readonly headings = new Map<string, { kind: string; heading: string; folded: string; browse: string | null; delta: number }>();
   readonly terms = new Map<string, { surface: string; delta: number }>();
 
   add(vocab: StoredVocab, sign: 1 | -1): void {
@@ -96,7 +102,7 @@ export class VocabularyDelta {
       const key = `${h.kind}\u0000${h.heading}`;
       const e = this.headings.get(key);
       if (e) e.delta += sign;
-      else this.headings.set(key, { kind: h.kind, heading: h.heading, folded: headingKey(h.heading), delta: sign });
+      else this.headings.set(key, { kind: h.kind, heading: h.heading, folded: headingKey(h.heading), browse: headingBrowseKey(h.kind, h.heading), delta: sign });
     }
     for (const [token, surface] of vocab.surfaces) {
       const e = this.terms.get(token);
@@ -113,11 +119,11 @@ export class VocabularyDelta {
       const part = h.slice(i, i + 200);
       const params: unknown[] = [];
       const tuples = part.map((e) => {
-        params.push(e.kind, e.folded, e.heading, e.delta);
+        params.push(e.kind, e.folded, e.heading, e.delta, e.browse);
         const n = params.length;
-        return `($${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+        return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
       });
-      await run(db, fixMarks(db, `insert into search_headings${suffix} (kind, folded, heading, docs) values ${tuples.join(',')} on conflict (kind, heading) do update set docs = search_headings${suffix}.docs + excluded.docs`), params);
+      await run(db, fixMarks(db, `insert into search_headings${suffix} (kind, folded, heading, docs, browse_key) values ${tuples.join(',')} on conflict (kind, heading) do update set docs = search_headings${suffix}.docs + excluded.docs, browse_key = excluded.browse_key`), params);
     }
     for (let i = 0; i < t.length; i += 300) {
       const part = t.slice(i, i + 300);

@@ -11,9 +11,10 @@
 import type { DocItem, SearchColumn, SearchDoc } from '../../domain/search/document.js';
 import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
+import type { BrowseHeading, BrowseKind, BrowsePosition, IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, RecordStamp, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { foldToken, syllables } from '../../text/vi.js';
-import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingBrowseKey, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { toIso } from '../db/schema.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 const PREFIX: Record<SearchColumn, string> = {
@@ -312,6 +313,60 @@ export class PostgresSearchIndex implements SearchIndex {
     return { docs: Number(r[0]!.docs), pages: Number(r[0]!.pages), bytes: r[0]!.bytes === null ? null : Number(r[0]!.bytes) };
   }
 
+  // ------------------------------------------------------------------ browsing and sitemaps
+
+  async browseHeadings(q: { kind: BrowseKind; from: string; to: string; after?: BrowsePosition; before?: BrowsePosition; limit: number }): Promise<BrowseHeading[]> {
+    const base = 'select heading, docs, browse_key as key from search_headings where kind = $1 and browse_key >= $2 and browse_key < $3';
+    let rows: Record<string, unknown>[];
+    if (q.before) {
+      rows = await run(this.#db, `${base} and (browse_key, heading) < ($4, $5) order by browse_key desc, heading desc limit $6`, [q.kind, q.from, q.to, q.before.key, q.before.heading, q.limit]);
+      rows.reverse();
+    } else if (q.after) {
+      rows = await run(this.#db, `${base} and (browse_key, heading) > ($4, $5) order by browse_key, heading limit $6`, [q.kind, q.from, q.to, q.after.key, q.after.heading, q.limit]);
+    } else {
+      rows = await run(this.#db, `${base} order by browse_key, heading limit $4`, [q.kind, q.from, q.to, q.limit]);
+    }
+    return rows.map((r) => ({ heading: String(r.heading), docs: Number(r.docs), key: String(r.key) }));
+  }
+
+  async headingByFolded(kind: BrowseKind, foldedPrefix: string): Promise<BrowsePosition | null> {
+    const r = await run(this.#db, 'select heading, browse_key as key from search_headings where folded >= $1 and folded < $2 and kind = $3 and browse_key is not null order by folded, browse_key limit 1', [foldedPrefix, prefixEnd(foldedPrefix), kind]);
+    return r[0] ? { key: String(r[0].key), heading: String(r[0].heading) } : null;
+  }
+
+  async countHeadings(kind: BrowseKind, from: string, to: string): Promise<number> {
+    const r = await run(this.#db, 'select count(*) as n from search_headings where kind = $1 and browse_key >= $2 and browse_key < $3', [kind, from, to]);
+    return Number(r[0]?.n ?? 0);
+  }
+
+  async headingRanges(kind: BrowseKind, ranges: readonly (readonly [string, string])[]): Promise<boolean[]> {
+    if (ranges.length === 0) return [];
+    // One round trip for the whole letter bar: an index probe per range.
+    const rows = await run(
+      this.#db,
+      `select exists (select 1 from search_headings h where h.kind = $1 and h.browse_key >= r.f and h.browse_key < r.t) as present
+       from unnest($2::text[], $3::text[]) with ordinality as r(f, t, i) order by r.i`,
+      [kind, ranges.map((r) => r[0]), ranges.map((r) => r[1])],
+    );
+    return rows.map((r) => r.present === true);
+  }
+
+  async recordStamps(q: { fromId: number; toId: number; afterId: number; limit: number }): Promise<RecordStamp[]> {
+    const rows = await run(this.#db, `select id, updated_at from bib_records where id > $1 and id < $2 and status = 'active' order by id limit $3`, [Math.max(q.afterId, q.fromId - 1), q.toId, q.limit]);
+    return rows.map((r) => ({ id: Number(r.id), updatedAt: toIso(r.updated_at as string | Date) }));
+  }
+
+  async recordBuckets(size: number): Promise<number[]> {
+    const out: number[] = [];
+    for (let from = 0; ; ) {
+      const r = await run(this.#db, `select id from bib_records where id >= $1 and status = 'active' order by id limit 1`, [from]);
+      if (r.length === 0) return out;
+      const n = Math.floor(Number(r[0]!.id) / size);
+      out.push(n);
+      from = (n + 1) * size;
+    }
+  }
+
   // ------------------------------------------------------------------ rebuild
 
   sourceRecords(afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]> {
@@ -342,11 +397,12 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async writeRebuildVocabulary(headings: readonly (HeadingHit & { folded?: string })[], terms: readonly TermHit[]): Promise<void> {
     if (headings.length > 0) {
-      await run(this.#db, 'insert into search_headings_new (kind, folded, heading, docs) select * from unnest($1::text[], $2::text[], $3::text[], $4::int[])', [
+      await run(this.#db, 'insert into search_headings_new (kind, folded, heading, docs, browse_key) select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])', [
         headings.map((h) => h.kind),
         headings.map((h) => h.folded ?? headingKey(h.heading)),
         headings.map((h) => h.heading),
         headings.map((h) => h.docs),
+        headings.map((h) => headingBrowseKey(h.kind, h.heading)),
       ]);
     }
     if (terms.length > 0) {

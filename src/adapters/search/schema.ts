@@ -12,13 +12,23 @@ import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 export const SWAPPED_TABLES = ['search_docs', 'search_pages', 'search_headings', 'search_terms'] as const;
 
 
-/** Autocomplete headings and "did you mean" words: the same on both engines. */
+/**
+ * Autocomplete headings and "did you mean" words: the same on both engines. Author and subject
+ * headings also carry their A–Z browse key (`src/domain/browse/alphabet.ts`; titles have none), and
+ * the browse index answers a page of one letter as one range read.
+ */
 function vocabularyStatements(s: string, bytes: string): string[] {
   return [
-    `create table search_headings${s} (kind text not null, folded text${bytes} not null, heading text not null, docs integer not null, primary key (kind, heading))`,
+    `create table search_headings${s} (kind text not null, folded text${bytes} not null, heading text not null, docs integer not null, browse_key text${bytes}, primary key (kind, heading))`,
     `create index if not exists search_headings${s}_folded on search_headings${s} (folded, docs)`,
+    browseIndexStatement(s),
     `create table search_terms${s} (token text${bytes} primary key, surface text not null, docs integer not null)`,
   ];
+}
+
+/** The A–Z browse index of `search_headings` (covering: a page is read from the index alone). */
+export function browseIndexStatement(suffix: string): string {
+  return `create index if not exists search_headings${suffix}_browse on search_headings${suffix} (kind, browse_key, heading, docs) where browse_key is not null`;
 }
 
 export function searchTableStatements(dialect: Dialect, suffix: string, opts: { indexes?: boolean } = {}): string[] {
@@ -75,7 +85,7 @@ export function renameSearchTables(dialect: Dialect, from: string, to: string): 
     const idx: Record<string, string[]> = {
       search_docs: ['seq', 'title_key', 'sort_title', 'sort_author', 'tsv', 'pkey'],
       search_pages: ['doc', 'tsv', 'pkey'],
-      search_headings: ['folded', 'pkey'],
+      search_headings: ['folded', 'browse', 'pkey'],
       search_terms: ['pkey'],
     };
     for (const [t, names] of Object.entries(idx)) for (const n of names) out.push(`alter index if exists ${t}${from}_${n} rename to ${t}${to}_${n}`);

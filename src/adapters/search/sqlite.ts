@@ -8,9 +8,10 @@ import type SQLite from 'better-sqlite3';
 import type { DocItem, SearchDoc } from '../../domain/search/document.js';
 import { SEARCH_COLUMNS } from '../../domain/search/document.js';
 import type { MatchExpr } from '../../domain/search/compile.js';
-import type { IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
+import type { BrowseHeading, BrowseKind, BrowsePosition, IndexHint, EngineRows, FacetRow, HeadingHit, PageHit, PageText, RankRow, RecordStamp, SearchIndex, SearchRow, StoredVocab, TermHit } from '../../app/ports.js';
 import { syllables, foldToken } from '../../text/vi.js';
-import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingBrowseKey, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
+import { toIso } from '../db/schema.js';
 import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 /** Documents written by a full rebuild carry change number 0: below every later change, so a later rebuild never takes them for changes made while it ran. */
@@ -293,6 +294,53 @@ export class SqliteSearchIndex implements SearchIndex {
     return { docs, pages, bytes };
   }
 
+  // ------------------------------------------------------------------ browsing and sitemaps
+
+  async browseHeadings(q: { kind: BrowseKind; from: string; to: string; after?: BrowsePosition; before?: BrowsePosition; limit: number }): Promise<BrowseHeading[]> {
+    const base = 'select heading, docs, browse_key as key from search_headings where kind = ? and browse_key >= ? and browse_key < ?';
+    let rows: BrowseHeading[];
+    if (q.before) {
+      rows = this.#q(`${base} and (browse_key, heading) < (?, ?) order by browse_key desc, heading desc limit ?`).all(q.kind, q.from, q.to, q.before.key, q.before.heading, q.limit) as BrowseHeading[];
+      rows.reverse();
+    } else if (q.after) {
+      rows = this.#q(`${base} and (browse_key, heading) > (?, ?) order by browse_key, heading limit ?`).all(q.kind, q.from, q.to, q.after.key, q.after.heading, q.limit) as BrowseHeading[];
+    } else {
+      rows = this.#q(`${base} order by browse_key, heading limit ?`).all(q.kind, q.from, q.to, q.limit) as BrowseHeading[];
+    }
+    return rows.map((r) => ({ heading: r.heading, docs: Number(r.docs), key: r.key }));
+  }
+
+  async headingByFolded(kind: BrowseKind, foldedPrefix: string): Promise<BrowsePosition | null> {
+    const r = this.#q('select heading, browse_key as key from search_headings where folded >= ? and folded < ? and kind = ? and browse_key is not null order by folded, browse_key limit 1').get(foldedPrefix, prefixEnd(foldedPrefix), kind) as BrowsePosition | undefined;
+    return r ? { key: r.key, heading: r.heading } : null;
+  }
+
+  async countHeadings(kind: BrowseKind, from: string, to: string): Promise<number> {
+    return Number(this.#q('select count(*) from search_headings where kind = ? and browse_key >= ? and browse_key < ?').pluck().get(kind, from, to));
+  }
+
+  async headingRanges(kind: BrowseKind, ranges: readonly (readonly [string, string])[]): Promise<boolean[]> {
+    const probe = this.#q('select 1 from search_headings where kind = ? and browse_key >= ? and browse_key < ? limit 1').pluck();
+    return ranges.map(([from, to]) => probe.get(kind, from, to) !== undefined);
+  }
+
+  async recordStamps(q: { fromId: number; toId: number; afterId: number; limit: number }): Promise<RecordStamp[]> {
+    const rows = this.#q(`select id, updated_at from bib_records where id > ? and id < ? and status = 'active' order by id limit ?`).all(Math.max(q.afterId, q.fromId - 1), q.toId, q.limit) as { id: number; updated_at: string }[];
+    return rows.map((r) => ({ id: Number(r.id), updatedAt: toIso(r.updated_at) }));
+  }
+
+  async recordBuckets(size: number): Promise<number[]> {
+    const next = this.#q(`select id from bib_records where id >= ? and status = 'active' order by id limit 1`).pluck();
+    const out: number[] = [];
+    for (let from = 0; ; ) {
+      const id = next.get(from) as number | undefined;
+      if (id === undefined) return out;
+      const n = Math.floor(id / size);
+      out.push(n);
+      from = (n + 1) * size;
+    }
+  }
+
   // ------------------------------------------------------------------ rebuild
 
   sourceRecords(afterId: number, limit: number): Promise<{ id: number; marc: string; createdAt: string }[]> {
@@ -320,7 +368,7 @@ export class SqliteSearchIndex implements SearchIndex {
   async writeRebuildVocabulary(headings: readonly (HeadingHit & { folded?: string })[], terms: readonly TermHit[]): Promise<void> {
     for (let i = 0; i < headings.length; i += 200) {
       const part = headings.slice(i, i + 200);
-      await run(this.#db, `insert into search_headings_new (kind, folded, heading, docs) values ${part.map(() => '(?, ?, ?, ?)').join(',')}`, part.flatMap((h) => [h.kind, h.folded ?? headingKey(h.heading), h.heading, h.docs]));
+      await run(this.#db, `insert into search_headings_new (kind, folded, heading, docs, browse_key) values ${part.map(() => '(?, ?, ?, ?, ?)').join(',')}`, part.flatMap((h) => [h.kind, h.folded ?? headingKey(h.heading), h.heading, h.docs, headingBrowseKey(h.kind, h.heading)]));
     }
     for (let i = 0; i < terms.length; i += 300) {
       const part = terms.slice(i, i + 300);

@@ -40,6 +40,10 @@ export const PERMISSIONS = [
   'digital.targets.manage',
   /** See the queue of background jobs and retry or cancel them. */
   'jobs.manage',
+  /** Edit a library's website: branding, introduction, news and events; publish it. */
+  'site.manage',
+  /** See the readers whose home library the grant reaches; approve them (issuing a card), refuse, suspend and reactivate them. */
+  'reader.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -144,11 +148,13 @@ export const BUILTIN_ROLES: ReadonlyArray<{ code: string; permissions: readonly 
       'digital.collection.manage',
       'digital.targets.manage',
       'jobs.manage',
+      'site.manage',
+      'reader.manage',
     ],
   },
   {
     code: 'librarian',
-    permissions: ['org.unit.view', 'org.unit.edit', 'staff.user.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.item.manage', 'catalog.export', 'digital.object.manage'],
+    permissions: ['org.unit.view', 'org.unit.edit', 'staff.user.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.item.manage', 'catalog.export', 'digital.object.manage', 'site.manage', 'reader.manage'],
   },
   /** Scans, checks and describes documents, and publishes them, for the libraries it reaches. */
   {

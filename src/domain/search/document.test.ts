@@ -189,14 +189,15 @@ describe('buildSearchDoc: holdings per unit and its ancestors', () => {
 
 describe('buildSearchDoc: facets and meta', () => {
   it.each<[string, MarcLikeField[], string[]]>([
-    ['DDC hundreds', [df('082', '04', 'a', '959.7')], ['ddc:900']],
-    ['DDC below 100', [df('082', '04', 'a', '027.4')], ['ddc:000']],
-    ['DDC with segmentation marks', [df('082', '04', 'a', '895.922/334')], ['ddc:800']],
-    ['two DDC numbers, one hundred', [df('082', '04', 'a', '633.1', 'a', '639.5')], ['ddc:600']],
+    ['DDC hundreds and divisions', [df('082', '04', 'a', '959.7')], ['ddc:900', 'ddc:95x']],
+    ['DDC below 100', [df('082', '04', 'a', '027.4')], ['ddc:000', 'ddc:02x']],
+    ['DDC with segmentation marks', [df('082', '04', 'a', '895.922/334')], ['ddc:800', 'ddc:89x']],
+    ['two DDC numbers, one hundred and division', [df('082', '04', 'a', '633.1', 'a', '639.5')], ['ddc:600', 'ddc:63x']],
+    ['division 800–809 is not the class 800', [df('082', '04', 'a', '808.8')], ['ddc:800', 'ddc:80x']],
     ['BBK main class, two digits', [df('084', '  ', 'a', '63.3(1)', '2', 'bbk')], ['bbk:63']],
     ['BBK main class, one digit', [df('084', '  ', 'a', '5', '2', 'rubbk')], ['bbk:5']],
     ['BBK letter class', [df('084', '  ', 'a', 'Ш5(1)', '2', 'bbk')], ['bbk:Ш']],
-    ['DDC and BBK', [df('082', '04', 'a', '959.7'), df('084', '  ', 'a', '63.3(1)', '2', 'bbk')], ['ddc:900', 'bbk:63']],
+    ['DDC and BBK', [df('082', '04', 'a', '959.7'), df('084', '  ', 'a', '63.3(1)', '2', 'bbk')], ['ddc:900', 'ddc:95x', 'bbk:63']],
     ['UDC and LCC give no class facet', [df('050', '00', 'a', 'DS556'), df('080', '  ', 'a', '94(597)')], []],
     ['none', [], []],
   ])('classes: %s', (_why, extra, classes) => {

@@ -168,14 +168,19 @@ export function pathUnits(path: string): number[] {
   return out;
 }
 
-/** The DDC hundred (`300`) or BBK main class (`63`, `Ш`) a record is classed in. */
+/**
+ * The DDC hundred (`ddc:300`) and division (`ddc:34x`, for 340–349) or BBK main class (`63`, `Ш`)
+ * a record is classed in. Divisions are written with an `x` so that division 800–809 (`ddc:80x`)
+ * is not taken for the class 800–899 (`ddc:800`).
+ */
 export function classFacets(d: DerivedRecord): string[] {
   const out = new Set<string>();
   for (const c of d.classifications) {
     const n = c.number.trim();
     if (c.scheme === 'ddc') {
-      const m = /^(\d)\d{0,2}/u.exec(n);
+      const m = /^(\d)(\d)?\d?/u.exec(n);
       if (m) out.add(`ddc:${m[1]}00`);
+      if (m?.[2] !== undefined) out.add(`ddc:${m[1]}${m[2]}x`);
     } else if (c.scheme === 'bbk') {
       const m = /^(\d{1,2}|[\p{Lu}])/u.exec(n);
       if (m) out.add(`bbk:${m[1]}`);

@@ -3,7 +3,7 @@
  * CSRF token for forms. Also the CSRF check on every state-changing request.
  *
  * CSRF uses the signed double-submit pattern: a random `lt_csrf` cookie, and forms carry
- * HMAC(secret, cookie value + session id). A request that changes state must echo that token in
+ * HMAC(secret, cookie value + session id — the staff session, else the reader's). A request that changes state must echo that token in
  * the `_csrf` field or the `x-csrf-token` header; requests authenticated by an API token (no
  * cookies involved) are exempt.
  */
@@ -13,12 +13,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../app/actor.js';
 import type { Clock, StaffUser, Store } from '../../app/ports.js';
-import { negotiateLocale, translator, type Locale, type Translate } from '../../i18n/i18n.js';
+import { isLocale, negotiateLocale, translator, type Locale, type Translate } from '../../i18n/i18n.js';
 import type { Services } from '../../main/container.js';
 import { recordDenial } from '../../app/guard.js';
 import { audit } from '../../app/audit.js';
 
 export const SESSION_COOKIE = 'lt_session';
+/** The reader's session (the public account), apart from the staff one. */
+export const READER_COOKIE = 'lt_reader';
 export const CSRF_COOKIE = 'lt_csrf';
 export const LANG_COOKIE = 'lt_lang';
 
@@ -32,6 +34,8 @@ export interface ReaderIdentity {
   cardNumber: string | null;
   status: 'pending' | 'active' | 'suspended' | 'closed';
   locale: Locale | null;
+  /** The reader's saved lists (id and name), for the save form on record pages. */
+  lists: ReadonlyArray<{ id: number; name: string }>;
 }
 
 export interface RequestContext {
@@ -39,6 +43,10 @@ export interface RequestContext {
   user: StaffUser | null;
   /** The signed-in reader, if any (a separate session from staff). */
   reader: ReaderIdentity | null;
+  /** The signed-in reader as the actor of changes to their own account. */
+  readerActor: Actor | null;
+  /** True when a reader session cookie was sent but that session had ended. */
+  readerSessionExpired: boolean;
   locale: Locale;
   t: Translate;
   /** True when a session cookie was sent but the session had ended. */
@@ -102,12 +110,44 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
       }
     }
 
-    const locale = negotiateLocale({ userLocale: user?.locale, cookie: req.cookies[LANG_COOKIE], acceptLanguage: req.headers['accept-language'] });
+    // A reader's session, separate from staff's: a librarian may be signed in as both.
+    let reader: ReaderIdentity | null = null;
+    let readerActor: Actor | null = null;
+    let readerSessionExpired = false;
+    const readerToken = via === 'token' ? undefined : req.cookies[READER_COOKIE];
+    if (readerToken) {
+      try {
+        const found = await opts.services.readers.readerForSession(readerToken);
+        readerActor = opts.services.readers.actorFor(found.reader, found.sessionId, base);
+        const lists = await opts.services.readers.lists(readerActor);
+        reader = {
+          id: found.reader.id,
+          name: found.reader.name,
+          homeUnitId: found.reader.homeUnitId,
+          cardNumber: found.reader.cardNumber,
+          status: found.reader.status,
+          locale: isLocale(found.reader.locale) ? found.reader.locale : null,
+          lists: lists.map((l) => ({ id: l.id, name: l.name })),
+        };
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        req.log.info({ code: e.code }, 'reader session refused');
+        readerActor = null;
+        readerSessionExpired = true;
+        reply.clearCookie(READER_COOKIE, { path: '/' });
+      }
+    }
+
+    const locale = negotiateLocale({ userLocale: user?.locale ?? reader?.locale, cookie: req.cookies[LANG_COOKIE], acceptLanguage: req.headers['accept-language'] });
     let seed = req.cookies[CSRF_COOKIE];
+    // Forms are bound to the staff session, else to the reader's (else to none).
+    const csrfSession = actor.sessionId ?? readerActor?.sessionId ?? null;
     const ctx: RequestContext = {
       actor,
       user,
-      reader: null,
+      reader,
+      readerActor,
+      readerSessionExpired,
       locale,
       t: translator(locale),
       sessionExpired,
@@ -118,7 +158,7 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
           seed = randomBytes(24).toString('base64url');
           reply.setCookie(CSRF_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure });
         }
-        return csrfFor(seed, actor.sessionId);
+        return csrfFor(seed, csrfSession);
       },
     };
     req.ctx = ctx;
@@ -130,7 +170,7 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
     const body = req.body as Record<string, unknown> | undefined;
     const sent = (typeof body === 'object' && body !== null && typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'];
     const seed = req.cookies[CSRF_COOKIE];
-    const ok = typeof sent === 'string' && seed !== undefined && safeEqual(sent, csrfFor(seed, req.ctx.actor.sessionId));
+    const ok = typeof sent === 'string' && seed !== undefined && safeEqual(sent, csrfFor(seed, req.ctx.actor.sessionId ?? req.ctx.readerActor?.sessionId ?? null));
     if (!ok) {
       const e = new AppError('CSRF_INVALID');
       await opts.store.transaction((tx) =>
@@ -148,6 +188,12 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
   app.decorateReply('clearSession', function (this: FastifyReply) {
     this.clearCookie(SESSION_COOKIE, { path: '/' });
   });
+  app.decorateReply('setReaderSession', function (this: FastifyReply, token: string) {
+    this.setCookie(READER_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+  });
+  app.decorateReply('clearReaderSession', function (this: FastifyReply) {
+    this.clearCookie(READER_COOKIE, { path: '/' });
+  });
   app.decorateReply('setLangCookie', function (this: FastifyReply, locale: Locale) {
     this.setCookie(LANG_COOKIE, locale, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 365 * 86400 });
   });
@@ -157,6 +203,8 @@ declare module 'fastify' {
   interface FastifyReply {
     setSession(token: string): void;
     clearSession(): void;
+    setReaderSession(token: string): void;
+    clearReaderSession(): void;
     setLangCookie(locale: Locale): void;
   }
   interface FastifyInstance {

@@ -21,7 +21,8 @@ const IMAGE_PROFILE = 'http://iiif.io/api/image/3/context.json';
 
 /** Who is asking, for access decisions: staff by session or token; readers later; and the address. */
 export function viewerOf(req: FastifyRequest): ViewerContext {
-  return { actor: req.ctx.via === 'anonymous' ? null : req.ctx.actor, reader: false, ip: clientIp(req) };
+  // A reader counts as registered once a library approved the account (a card was issued).
+  return { actor: req.ctx.via === 'anonymous' ? null : req.ctx.actor, reader: req.ctx.reader?.status === 'active', ip: clientIp(req) };
 }
 
 export function corsHeaders(reply: FastifyReply): FastifyReply {

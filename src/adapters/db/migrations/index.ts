@@ -8,6 +8,9 @@ import { m001Foundation } from './001-foundation.js';
 import { m002Catalogue } from './002-catalogue.js';
 import { m003Search } from './003-search.js';
 import { m004Digital } from './004-digital.js';
+import { m005Readers } from './005-readers.js';
+import { m006Sites } from './006-sites.js';
+import { m007Browse } from './007-browse.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -15,6 +18,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '002-catalogue': m002Catalogue(dialect),
     '003-search': m003Search(dialect),
     '004-digital': m004Digital(dialect),
+    '005-readers': m005Readers(dialect),
+    '006-sites': m006Sites(dialect),
+    '007-browse': m007Browse(dialect),
   };
   return { getMigrations: async () => all };
 }

@@ -14,7 +14,7 @@ import type { UnitPlace } from '../../../domain/access/permissions.js';
  * Circulation and the catalogue add their item and reader tables here.
  */
 export const UNIT_OWNED_COLUMNS: ReadonlyArray<
-  | { kind: string; table: 'staff_users'; column: 'home_unit_id' }
+  | { kind: string; table: 'staff_users' | 'readers'; column: 'home_unit_id' }
   | { kind: string; table: 'items'; column: 'owner_unit_id' | 'location_unit_id' }
   | { kind: string; table: 'bib_records'; column: 'owner_unit_id' }
   | { kind: string; table: 'digital_objects' | 'digital_collections' | 'digital_targets'; column: 'owner_unit_id' | 'unit_id' }
@@ -25,6 +25,8 @@ export const UNIT_OWNED_COLUMNS: ReadonlyArray<
   { kind: 'records', table: 'bib_records', column: 'owner_unit_id' },
   { kind: 'digitalObjects', table: 'digital_objects', column: 'owner_unit_id' },
   { kind: 'digitalCollections', table: 'digital_collections', column: 'owner_unit_id' },
+  // Readers of a merged library belong to the receiving one (their cards, numbered by the library that issued them, stay valid).
+  { kind: 'readers', table: 'readers', column: 'home_unit_id' },
 ];
 
 function toUnit(r: Selectable<OrgUnitsTable>): OrgUnit {

@@ -251,7 +251,7 @@ describeEachDialect('digital library pages', (dialect) => {
   it('tells a reader who may not open a document why, without any image address', async () => {
     const login = await get(`/digital/${ids.registered}?page=1`);
     expect(login.statusCode).toBe(401);
-    expect(login.body).toContain('Tài liệu này dành cho bạn đọc đã đăng ký. Hãy <a href="/staff/login?next=%2Fdigital%2F');
+    expect(login.body).toContain('Tài liệu này dành cho bạn đọc đã đăng ký. Hãy <a href="/account/login?next=%2Fdigital%2F');
     expect(login.body).toContain('Luận văn cần đăng nhập');
     expect(login.body).not.toContain('/iiif/3/');
     const onsite = await get(`/digital/${ids.onsite}`);

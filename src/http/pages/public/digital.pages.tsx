@@ -510,7 +510,7 @@ export async function digitalPageRoutes(app: FastifyInstance, deps: DigitalPageD
           {reason === 'login' ? (
             <p>
               <Message ctx={ctx} k="reader.denied.login" slot="link">
-                <a href={`/staff/login?next=${next}`}>{t('reader.denied.loginLink')}</a>
+                <a href={`/account/login?next=${next}`}>{t('reader.denied.loginLink')}</a>
               </Message>
             </p>
           ) : reason === 'onsite' ? (

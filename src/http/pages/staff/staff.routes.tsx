@@ -15,6 +15,8 @@ import { catalogPages } from './catalog.pages.js';
 import { importPages } from './imports.pages.js';
 import { digitalPages, type DigitalPagesOptions } from './digital.pages.js';
 import { jobPages } from './jobs.pages.js';
+import { readerPages } from './readers.pages.js';
+import { sitePages } from './site.pages.js';
 import { clientIp } from '../../plugins/context.js';
 
 export interface StaffRouteOptions {
@@ -232,4 +234,6 @@ export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOpti
   const digitalDeps = opts as StaffRouteOptions & Partial<Omit<DigitalPagesOptions, 'services'>>;
   await app.register(digitalPages, { ...sub, store: digitalDeps.store, clock: digitalDeps.clock, blobs: digitalDeps.blobs });
   await app.register(jobPages, { ...sub, store: digitalDeps.store, clock: digitalDeps.clock });
+  await app.register(readerPages, sub);
+  await app.register(sitePages, sub);
 }
