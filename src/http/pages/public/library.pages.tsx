@@ -224,7 +224,7 @@ export async function libraryPages(app: FastifyInstance, opts: { services: Servi
     const [news, events, arrivals, ownCollections] = await Promise.all([
       sites.latestPosts({ unitIds: [unit.id], limit: 3, kind: 'news' }),
       sites.upcomingEvents({ unitIds: [unit.id], limit: 3 }),
-      newArrivals(services, req, ctx, { library: unit, limit: 6 }),
+      newArrivals(services, ctx, { library: unit, limit: 6 }),
       services.digital.collections({ unitIds: tree.all.filter((u) => u.path.startsWith(unit.path)).map((u) => u.id) }),
     ]);
     const latest = news;

@@ -7,7 +7,7 @@
  * network's tree with its "as of a date" history, and says which libraries have published their
  * own website and since when. Both work without JavaScript.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../../../main/container.js';
 import { AppError } from '../../../domain/errors.js';
@@ -20,8 +20,8 @@ import { SiteService } from '../../../app/sites/site.service.js';
 import type { DigitalCollection, StoredDigitalObject } from '../../../app/ports.js';
 import { compareVi } from '../../../text/fold.js';
 import type { MessageKey } from '../../../i18n/i18n.js';
-import { runSearch, type SearchResultOut } from '../../api/search.api.js';
-import { IIIF_PREFIX, viewerOf } from '../../protocols/iiif.routes.js';
+import { materialLabel } from '../../api/search.api.js';
+import { IIIF_PREFIX } from '../../protocols/iiif.routes.js';
 import { Layout, flashFromQuery, formatDate, pageCtx, sendPage, unitName, type PageCtx } from '../render.js';
 import { UnitTree } from '../shared.js';
 import { PostList, Section, formatWhen } from './site-view.js';
@@ -56,25 +56,48 @@ export function networkCentre(units: readonly Pick<OrgUnit, 'latitude' | 'longit
 
 // ---------------------------------------------------------------- pieces shared with the library pages
 
-/** The newest records held at or below a library (or anywhere), as the search service sorts them (`newest`). */
-export async function newArrivals(services: Services, req: FastifyRequest, ctx: PageCtx, opts: { library?: OrgUnit; limit: number }): Promise<SearchResultOut[]> {
-  const out = await runSearch(services, ctx.t, ctx.locale, { q: '', sort: 'newest', pageSize: opts.limit, facets: false, fullText: false, ...(opts.library ? { library: opts.library.code } : {}) }, viewerOf(req));
-  return out.results;
+/** A record on a "new arrivals" shelf. */
+export interface Arrival {
+  link: string;
+  title: string;
+  meta: string;
+  /** The first page of an openly readable digital copy, for a picture. */
+  thumbnail: string | null;
+}
+
+/**
+ * The records most recently added to the catalogue with a copy at or below a library (or
+ * anywhere), newest first: what "new arrivals" means to a librarian (the date added, not the year
+ * printed). The same list as `/browse/new` and the Atom feeds.
+ */
+export async function newArrivals(services: Services, ctx: PageCtx, opts: { library?: OrgUnit; limit: number }): Promise<Arrival[]> {
+  const { rows } = await services.browse.newArrivals({ unitId: opts.library?.id ?? null, limit: opts.limit });
+  const today = services.org.today();
+  const pictures = new Map<number, string>();
+  for (const o of await services.digital.objectsOfRecords(rows.map((r) => r.id))) {
+    if (o.recordId === null || pictures.has(o.recordId) || o.state !== 'published' || o.access !== 'public' || o.pageCount === 0 || !indexable(rightsOf(o), today)) continue;
+    pictures.set(o.recordId, `${IIIF_PREFIX}/${o.id}-1/full/!192,256/0/default.jpg`);
+  }
+  return rows.map((r) => ({
+    link: `/record/${r.id}`,
+    title: r.display.title,
+    meta: [r.display.authors[0] ?? r.display.responsibility, r.display.year ? String(r.display.year) : null, materialLabel(ctx.t, r.display.material)].filter(Boolean).join(' · '),
+    thumbnail: pictures.get(r.id) ?? null,
+  }));
 }
 
 export function newArrivalsLink(library?: OrgUnit): string {
-  return `/search?${new URLSearchParams([...(library ? [['library', library.code]] : []), ['sort', 'newest']]).toString()}`;
+  return library ? `/browse/new?${new URLSearchParams([['library', library.code]]).toString()}` : '/browse/new';
 }
 
-/** New arrivals as small cards: the first page of a digitised copy when there is one, else a plain cover. */
-export function ArrivalList({ results }: { ctx: PageCtx; results: readonly SearchResultOut[] }) {
+export function ArrivalList({ results }: { ctx: PageCtx; results: readonly Arrival[] }) {
   return (
     <ul class="arrivals">
       {results.map((r) => (
         <li>
           <a href={r.link} class="arrival">
-            {r.digital?.thumbnail ? (
-              <img class="arrival-cover" src={r.digital.thumbnail} alt="" width={96} height={128} loading="lazy" decoding="async" />
+            {r.thumbnail ? (
+              <img class="arrival-cover" src={r.thumbnail} alt="" width={96} height={128} loading="lazy" decoding="async" />
             ) : (
               <span class="arrival-cover arrival-blank" aria-hidden="true">
                 {r.title.trim().slice(0, 1).toUpperCase()}
@@ -82,7 +105,7 @@ export function ArrivalList({ results }: { ctx: PageCtx; results: readonly Searc
             )}
             <span class="arrival-title">{r.title}</span>
           </a>
-          <span class="arrival-meta">{[r.authors[0] ?? r.responsibility, r.year ? String(r.year) : null, r.materialLabel].filter(Boolean).join(' · ')}</span>
+          <span class="arrival-meta">{r.meta}</span>
         </li>
       ))}
     </ul>
@@ -165,7 +188,7 @@ export async function portalPages(app: FastifyInstance, opts: { services: Servic
       sites.latestPosts({ limit: 4, kind: 'news' }),
       sites.upcomingEvents({ limit: 4 }),
       sites.publishedSites(),
-      newArrivals(services, req, ctx, { limit: 8 }),
+      newArrivals(services, ctx, { limit: 8 }),
       services.digital.collections().then((cs) => [...cs].sort((a, b) => compareVi(a.nameVi, b.nameVi))),
     ]);
     const cards = await collectionCards(services, collections, byId, 6);
