@@ -40,6 +40,10 @@ const BENCHMARKS: Record<string, Entry> = {
     load: () => import('./digital-ingest.js'),
   },
   'marc-import': { summary: 'full MARC import (derived fields, matching, items) into SQLite and PostgreSQL against the raw engine', load: () => import('./marc-import.js') },
+  portal: {
+    summary: 'the public results and record pages under 50 connections through the real server, against a static file from the same server',
+    load: () => import('./portal.js'),
+  },
 };
 
 const DIALECT_CHOICES = ['sqlite', 'postgres', 'both'] as const;
