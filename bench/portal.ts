@@ -34,7 +34,8 @@ import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { createContainer } from '../src/main/container.js';
 import { createStore } from '../src/adapters/db/store.js';
-import { assetUrl } from '../src/http/assets/assets.js';
+import { openDatabase } from '../src/adapters/db/database.js';
+import { SearchIndexer } from '../src/app/search/indexer.js';
 import { BenchFailure, type BenchContext, type BenchDialect, type Size } from './lib/context.js';
 import { formatCount, formatTable, machine, writeResult } from './lib/measure.js';
 import { loadCatalogue } from './search/generate.js';
@@ -151,15 +152,26 @@ async function check(servers: PortalServers, path: string, expect: RegExp): Prom
 
 /**
  * One record's search document rebuilt in a transaction of its own, as any loan or edit does:
- * the index's change number moves.
+ * the index's change number moves. Through a bare store with the indexer (no container: the
+ * servers own the schema now).
  */
 async function touch(url: string, recordId: number): Promise<void> {
-  const c = await createContainer({ databaseUrl: url, poolSize: 1 });
+  const handle = openDatabase({ url, poolSize: 1 });
   try {
-    await c.store.transaction(async (tx) => tx.search.markDirty([recordId]));
+    const indexer = new SearchIndexer();
+    const store = createStore(handle, { beforeCommit: (tx) => indexer.flush(tx) });
+    await store.transaction(async (tx) => tx.search.markDirty([recordId]));
   } finally {
-    await c.close();
+    await handle.close();
   }
+}
+
+/** The stylesheet's address as the server's pages link it (its name carries the content hash). */
+async function stylesheetPath(servers: PortalServers): Promise<string> {
+  const page = await (await fetch(`${servers.urls[0]!}/search`, { headers: HEADERS })).text();
+  const m = /\/assets\/app\.[0-9a-f]+\.css/.exec(page);
+  if (!m) throw new BenchFailure('the search page links no /assets/app.<hash>.css');
+  return m[0];
 }
 
 /** Every server answers `paths`, one after another (the servers side by side); returns the seconds taken. */
@@ -184,7 +196,7 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, plan: Plan, proce
     const servers = await startServers({ databaseUrl: temp.url, processes });
     try {
       const paths: Record<Target, string[]> = {
-        static: [assetUrl('app.css')],
+        static: [await stylesheetPath(servers)],
         results: resultsPaths({ seed: 11, count: plan.resultsPaths, unitCodes: data.communes, records: plan.records, repeatRate: REPEAT_RATE, secondPages: SECOND_PAGES }),
         record: recordPaths({ seed: 12, count: 20_000, ids: data.ids }),
       };
