@@ -195,8 +195,11 @@ export class SqliteSearchIndex implements SearchIndex {
     const q = fts5Query(expr);
     const out: number[] = [];
     for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      out.push(...(this.#reader().prepare(`select rowid from search_fts where search_fts match ? and rowid in (${part.map(() => '?').join(',')})`).pluck().all(q, ...part) as number[]));
+      // Rowids bound as integers: better-sqlite3 binds a JS number as REAL, and FTS5 ignores a
+      // `rowid = <real>` next to MATCH (what `rowid in (?)` of one id becomes), answering every match.
+      const part = ids.slice(i, i + 500).map((id) => BigInt(id));
+      const rows = this.#reader().prepare(`select rowid from search_fts where search_fts match ? and rowid in (${part.map(() => '?').join(',')})`).pluck().all(q, ...part) as number[];
+      for (const id of rows) out.push(id);
     }
     return Uint32Array.from(out);
   }

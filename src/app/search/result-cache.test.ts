@@ -14,6 +14,8 @@ import { httpEnv, login, type HttpEnv } from '../../../test/http.js';
 import { writePage } from '../../../test/digital.js';
 import type { MarcRecord } from '../../codecs/marc/record.js';
 import type { SearchOutput } from '../../http/api/search.api.js';
+import { compileQuery } from '../../domain/search/compile.js';
+import { parseQuery } from '../../domain/search/query.js';
 import { systemActor } from '../actor.js';
 import { ResultCache, estimateBytes } from './result-cache.js';
 import { SearchService } from './search.service.js';
@@ -151,6 +153,18 @@ describeEachDialect('search answers cached in the service', (dialect) => {
     await catalog.withdrawItem(sys, item.id);
     await catalog.delete(sys, record.id);
     expect((await both('ca loc nuong trui')).total).toBe(0);
+  });
+
+  it('asks the engine about the changed documents only when a kept word set catches up', async () => {
+    // After one change a cached word set is fixed with `matchAmong([that id])`; on SQLite that
+    // once came back with every match of the word (an overflow at a million records).
+    const { catalog } = x.c.services;
+    const ids: number[] = [];
+    for (const title of ['Cháo lòng Sài Gòn', 'Cháo cá Rạch Giá', 'Bún cá Châu Đốc']) ids.push((await catalog.create(sys, { marc: marc(title), unitId: x.t.prov.id })).record.id);
+    const expr = compileQuery(parseQuery('chao').node).expr!;
+    expect([...(await x.c.store.search.matchAmong(expr, [ids[1]!]))]).toEqual([ids[1]]);
+    expect([...(await x.c.store.search.matchAmong(expr, [ids[2]!]))]).toEqual([]);
+    expect([...(await x.c.store.search.matchAmong(expr, ids))].sort((a, b) => a - b)).toEqual([ids[0], ids[1]]);
   });
 
   it('keeps answers of different requests apart', async () => {
