@@ -193,7 +193,9 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, plan: Plan, proce
   const temp = await ctx.tempDatabase(dialect);
   try {
     const data = await prepare(ctx, dialect, plan, temp.url);
-    const servers = await startServers({ databaseUrl: temp.url, processes });
+    // `LIENTHONG_BENCH_PORTAL_PROFILE=<dir>`: each server process writes a V8 CPU profile there on exit.
+    const profileDir = process.env.LIENTHONG_BENCH_PORTAL_PROFILE;
+    const servers = await startServers({ databaseUrl: temp.url, processes, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
     try {
       const paths: Record<Target, string[]> = {
         static: [await stylesheetPath(servers)],

@@ -96,9 +96,24 @@ export class OrgService {
 
   // ------------------------------------------------------------------ reading
 
-  list(filter?: Parameters<Store['org']['list']>[0]): Promise<OrgUnit[]> {
-    return this.#store.org.list(filter);
+  /**
+   * Units in path order. Every public page needs the whole tree (facets, holdings, menus), so the
+   * unfiltered list is kept in memory and read again only when the table's fingerprint moved —
+   * a one-row aggregate over a few hundred units instead of reading and mapping them all, and
+   * correct across processes sharing the database. Callers get a copy of the array; the units
+   * themselves are frozen.
+   */
+  async list(filter?: Parameters<Store['org']['list']>[0]): Promise<OrgUnit[]> {
+    if (filter?.underPath !== undefined || filter?.typeCodes !== undefined) return this.#store.org.list(filter);
+    const fingerprint = await this.#store.org.fingerprint();
+    let all = this.#cached?.fingerprint === fingerprint ? this.#cached.units : undefined;
+    if (!all) {
+      all = (await this.#store.org.list()).map((u) => Object.freeze(u));
+      this.#cached = { fingerprint, units: all };
+    }
+    return filter?.activeOnly ? all.filter((u) => u.status === 'active') : [...all];
   }
+  #cached: { fingerprint: string; units: OrgUnit[] } | undefined;
 
   async get(id: number): Promise<OrgUnit> {
     const u = await this.#store.org.getById(id);

@@ -85,6 +85,11 @@ export interface OrgRepository {
   /** Where a unit sits: one primary-key lookup. */
   place(id: number): Promise<UnitPlace | undefined>;
   list(filter?: UnitListFilter): Promise<OrgUnit[]>;
+  /**
+   * A short value that changes whenever any unit is added or changed (count, sum of versions,
+   * latest update): cheap to read, so a process can keep the tree and ask only whether it moved.
+   */
+  fingerprint(): Promise<string>;
   count(): Promise<number>;
   insert(unit: NewUnit, now: string): Promise<OrgUnit>;
   /** Updates the editable details if `version` still matches; false when it does not. */

@@ -101,6 +101,13 @@ export class KyselyOrgRepository implements OrgRepository {
     const rows = await q.orderBy('path').execute();
     return rows.map(toUnit);
   }
+  async fingerprint() {
+    const r = await this.#db
+      .selectFrom('org_units')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('v'), eb.fn.max('updated_at').as('t')])
+      .executeTakeFirstOrThrow();
+    return `${Number(r.n)}:${Number(r.v ?? 0)}:${r.t ? toIso(r.t) : ''}`;
+  }
   async count() {
     const r = await this.#db.selectFrom('org_units').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
