@@ -291,6 +291,7 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
         'digital.object.manage',
         'digital.object.publish',
         'digital.targets.manage',
+        'interop.manage',
         'jobs.manage',
         'org.settings.edit',
         'org.unit.create',
@@ -319,7 +320,7 @@ describeEachDialect('AuthService', (dialect: TestDialect) => {
 
       // A network grant gives the token back its role, but never more than that role.
       await c.services.staff.grant(sys, { userId: t.users.distadmin, roleCode: 'network_admin', unitId: t.root.id, scope: 'network' });
-      expect(await perms()).toHaveLength(21);
+      expect(await perms()).toHaveLength(22);
     });
   });
 });

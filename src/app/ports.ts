@@ -482,6 +482,71 @@ export interface JobRepository {
 // ---------------------------------------------------------------- store
 
 /** The repositories, bound to one connection or one transaction. */
+// ---------------------------------------------------------------- OAI-PMH provider
+
+/** What the OAI-PMH provider lists: catalogue records (`kind` 0) and digital objects (`kind` 1). */
+export type OaiKind = 0 | 1;
+
+/** A place in the list: the last item sent (its stored `updated_at`, kind and id). */
+export interface OaiCursor {
+  stamp: string;
+  kind: OaiKind;
+  id: number;
+}
+
+/** A set as the repository selects it. */
+export type OaiSetSelection =
+  /** Records held (or catalogued) at or below the unit with this path; digital objects owned there. */
+  | { kind: 'lib'; path: string }
+  /** Digital objects in this collection; null: in any collection. */
+  | { kind: 'coll'; collectionId: number | null }
+  /** Digital objects of this priority category; null: every digital object. */
+  | { kind: 'cat'; category: string | null };
+
+export interface OaiListQuery {
+  /** First `updated_at` selected (ISO). */
+  from?: string;
+  /** Last `updated_at` selected, inclusive (ISO, to the millisecond). */
+  until?: string;
+  set?: OaiSetSelection;
+  after?: OaiCursor;
+  limit: number;
+}
+
+export interface OaiItemRow {
+  kind: OaiKind;
+  id: number;
+  /** ISO, exactly as stored (the cursor compares it). */
+  updatedAt: string;
+  deleted: boolean;
+}
+
+export interface OaiObjectRow {
+  id: number;
+  ownerUnitId: number;
+  category: string;
+  /** Dublin Core as stored (JSON). */
+  dc: string;
+  collectionCodes: string[];
+}
+
+/** Reads for the OAI-PMH data provider: one keyset-ordered list over records and digital objects. */
+export interface OaiRepository {
+  /** Items in `(updated_at, kind, id)` order after `after`, tombstones included. */
+  list(q: OaiListQuery): Promise<OaiItemRow[]>;
+  /** How many items `q` selects (without `after`). */
+  count(q: Omit<OaiListQuery, 'after' | 'limit'>): Promise<number>;
+  /** The item itself, deleted or not; undefined when it does not exist or was never public. */
+  one(kind: OaiKind, id: number): Promise<OaiItemRow | undefined>;
+  /** The oldest `updated_at` of anything listed. */
+  earliest(): Promise<string | null>;
+  /** Units each record belongs to for sets: the owners of its items, and its cataloguing library. */
+  recordUnits(recordIds: readonly number[]): Promise<Map<number, number[]>>;
+  objects(ids: readonly number[]): Promise<OaiObjectRow[]>;
+  collections(): Promise<{ id: number; code: string; nameVi: string; nameEn: string }[]>;
+  categories(): Promise<string[]>;
+}
+
 export interface Repos {
   org: OrgRepository;
   staff: StaffRepository;
@@ -494,6 +559,8 @@ export interface Repos {
   readers: ReaderRepository;
   /** Library websites: settings, images, news and events. */
   sites: SiteRepository;
+  /** The OAI-PMH data provider's reads. */
+  oai: OaiRepository;
 }
 
 export interface Store extends Repos {

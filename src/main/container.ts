@@ -45,6 +45,7 @@ import { DEFAULT_MEDIA_LIMITS, type BlobStore, type MediaLimits, type OcrEngine 
 import { SiteService } from '../app/sites/site.service.js';
 import type { SiteImageLimits } from '../app/sites/ports.js';
 import { createSiteImageTools } from '../adapters/image/site-images.js';
+import { OaiProviderService } from '../app/interop/oai-provider.service.js';
 
 export interface Services {
   org: OrgService;
@@ -71,6 +72,8 @@ export interface Services {
   readers: ReaderService;
   /** Library websites: branding, news and events, publishing. */
   sites: SiteService;
+  /** The OAI-PMH data provider (`/oai`). */
+  oai: OaiProviderService;
 }
 
 export interface Container {
@@ -113,6 +116,8 @@ export interface ContainerOptions {
   mediaLimits?: Partial<MediaLimits>;
   /** Limits of images uploaded to library websites (default 15 MiB, 50 megapixels). */
   siteImageLimits?: Partial<SiteImageLimits>;
+  /** OAI-PMH provider settings (repository name, admin e-mail, identifier, page sizes). */
+  oai?: Partial<Pick<ConstructorParameters<typeof OaiProviderService>[0], 'repositoryName' | 'adminEmail' | 'repositoryIdentifier' | 'pageSize' | 'tokenMaxAgeMs'>>;
   /** Byte budget of the rendered-tile cache (default 2 GiB). */
   tileCacheBytes?: number;
   /** `native` (the tesseract binary, when present), `wasm` (tesseract.js), or a ready engine (tests). */
@@ -176,6 +181,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
     services.browse = new BrowseService({ index: store.search, search: services.search, clock });
     services.sitemaps = new SitemapService({ store, clock });
     services.sites = new SiteService({ store, clock, blobs, images: createSiteImageTools(), limits: opts.siteImageLimits });
+    services.oai = new OaiProviderService({ store, org, exports: services.exports, clock, orgCode, ...opts.oai });
     const prefer = typeof opts.ocr === 'string' ? opts.ocr : 'native';
     const openOcr = typeof opts.ocr === 'function' ? opts.ocr : () => createOcrEngine({ prefer });
     const processor = new DigitalProcessor({ store, clock, blobs, images, pdf, limits, ocr: () => (ocrEngine ??= openOcr()), syncFullText: (id) => services.digital.syncFullText(id) });

@@ -5,7 +5,7 @@ import { count } from '../../../test/expect.js';
 import { migrate, openDatabase, type DatabaseHandle } from './database.js';
 import { migrationProvider } from './migrations/index.js';
 
-const TABLES = ['api_tokens', 'audit_log', 'bib_identifiers', 'bib_records', 'blobs', 'digital_collections', 'digital_files', 'digital_object_collections', 'digital_objects', 'digital_pages', 'digital_targets', 'grants', 'import_results', 'ingest_results', 'items', 'jobs', 'library_group_members', 'library_groups', 'org_events', 'org_units', 'reader_card_counters', 'reader_list_items', 'reader_lists', 'reader_searches', 'reader_sessions', 'readers', 'role_permissions', 'roles', 'sessions', 'site_images', 'site_posts', 'site_settings', 'staff_users', 'unit_settings'];
+const TABLES = ['api_tokens', 'audit_log', 'bib_identifiers', 'bib_records', 'blobs', 'digital_collections', 'digital_files', 'digital_object_collections', 'digital_objects', 'digital_pages', 'digital_targets', 'grants', 'harvest_errors', 'harvest_runs', 'harvest_sources', 'harvested_records', 'import_results', 'ingest_results', 'items', 'jobs', 'library_group_members', 'library_groups', 'org_events', 'org_units', 'reader_card_counters', 'reader_list_items', 'reader_lists', 'reader_searches', 'reader_sessions', 'readers', 'role_permissions', 'roles', 'sessions', 'site_images', 'site_posts', 'site_settings', 'sru_targets', 'staff_users', 'unit_settings'];
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 /** The search index's tables; on SQLite also the FTS5 tables and the shadow tables FTS5 keeps for each. */
 const SEARCH_TABLES = ['search_docs', 'search_headings', 'search_pages', 'search_state', 'search_terms'];

@@ -278,6 +278,11 @@ export interface Database {
   site_settings: SiteSettingsTable;
   site_images: SiteImagesTable;
   site_posts: SitePostsTable;
+  harvest_sources: HarvestSourcesTable;
+  harvest_runs: HarvestRunsTable;
+  harvest_errors: HarvestErrorsTable;
+  harvested_records: HarvestedRecordsTable;
+  sru_targets: SruTargetsTable;
 }
 
 type BigIntColumn = ColumnType<number | string, number, number>;
@@ -500,6 +505,73 @@ export interface SitePostsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   updated_by: number | null;
+}
+
+export interface HarvestSourcesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  base_url: string;
+  set_spec: string | null;
+  metadata_prefix: string;
+  target: string;
+  unit_id: number;
+  interval_hours: number | null;
+  enabled: Generated<number>;
+  harvested_until: string | null;
+  next_run_at: NullableTimestamp;
+  last_status: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface HarvestRunsTable {
+  id: Generated<number>;
+  source_id: number;
+  job_id: number | null;
+  status: string;
+  from_stamp: string | null;
+  response_date: string | null;
+  resumption_token: string | null;
+  pages: Generated<number>;
+  added: Generated<number>;
+  updated: Generated<number>;
+  deleted: Generated<number>;
+  failed: Generated<number>;
+  message: string | null;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface HarvestErrorsTable {
+  id: Generated<number>;
+  run_id: number;
+  identifier: string | null;
+  message: string;
+  created_at: Timestamp;
+}
+
+export interface HarvestedRecordsTable {
+  source_id: number;
+  identifier: string;
+  record_id: number | null;
+  object_id: number | null;
+  datestamp: string;
+  deleted: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface SruTargetsTable {
+  id: Generated<number>;
+  name: string;
+  base_url: string;
+  sru_version: string;
+  record_schema: string;
+  enabled: Generated<number>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export type Dialect = 'sqlite' | 'postgres';

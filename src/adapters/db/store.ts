@@ -13,6 +13,7 @@ import { KyselyJobRepository } from './repositories/job.repository.js';
 import { KyselyDigitalRepository } from './repositories/digital.repository.js';
 import { KyselyReaderRepository } from './repositories/reader.repository.js';
 import { KyselySiteRepository } from './repositories/site.repository.js';
+import { KyselyOaiRepository } from './repositories/oai.repository.js';
 
 function searchIndex(handle: DatabaseHandle, db: Kysely<Database>): SearchIndex {
   return handle.dialect === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db, () => handle.reader ?? handle.sqlite!);
@@ -32,6 +33,7 @@ function repos(handle: DatabaseHandle, db: Kysely<Database>): Repos {
     digital: new KyselyDigitalRepository(db, dialect),
     readers: new KyselyReaderRepository(db),
     sites: new KyselySiteRepository(db, dialect),
+    oai: new KyselyOaiRepository(db, dialect),
   };
 }
 

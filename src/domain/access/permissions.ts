@@ -44,6 +44,8 @@ export const PERMISSIONS = [
   'site.manage',
   /** See the readers whose home library the grant reaches; approve them (issuing a card), refuse, suspend and reactivate them. */
   'reader.manage',
+  /** Configure the OAI-PMH sources harvested into a library's catalogue and the remote SRU catalogues its cataloguers copy from; run harvests. */
+  'interop.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -150,6 +152,7 @@ export const BUILTIN_ROLES: ReadonlyArray<{ code: string; permissions: readonly 
       'jobs.manage',
       'site.manage',
       'reader.manage',
+      'interop.manage',
     ],
   },
   {
@@ -164,7 +167,7 @@ export const BUILTIN_ROLES: ReadonlyArray<{ code: string; permissions: readonly 
   /** The network's cataloguing centre: edits shared records and imports for any library it reaches. */
   {
     code: 'cataloguer',
-    permissions: ['org.unit.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.record.edit_shared', 'catalog.item.manage', 'catalog.import', 'catalog.export'],
+    permissions: ['org.unit.view', 'catalog.record.create', 'catalog.record.edit', 'catalog.record.edit_shared', 'catalog.item.manage', 'catalog.import', 'catalog.export', 'interop.manage'],
   },
   { code: 'auditor', permissions: ['org.unit.view', 'staff.user.view', 'audit.view'] },
 ];

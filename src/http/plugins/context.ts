@@ -167,6 +167,9 @@ export const contextPlugin = fp<ContextOptions>(async (app, opts) => {
   // After the body is parsed, so form fields can carry the token.
   app.addHook('preHandler', async (req) => {
     if (!UNSAFE.has(req.method) || req.ctx.via === 'token') return;
+    // Read-only protocol endpoints (OAI-PMH, SRU) take POST as another way to send a query; they
+    // act on no session or cookie, so there is nothing for a forged request to borrow.
+    if ((req.routeOptions.config as { readOnlyPost?: boolean } | undefined)?.readOnlyPost === true) return;
     const body = req.body as Record<string, unknown> | undefined;
     const sent = (typeof body === 'object' && body !== null && typeof body._csrf === 'string' ? body._csrf : undefined) ?? req.headers['x-csrf-token'];
     const seed = req.cookies[CSRF_COOKIE];

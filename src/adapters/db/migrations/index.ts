@@ -11,6 +11,7 @@ import { m004Digital } from './004-digital.js';
 import { m005Readers } from './005-readers.js';
 import { m006Sites } from './006-sites.js';
 import { m007Browse } from './007-browse.js';
+import { m008Interop } from './008-interop.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '005-readers': m005Readers(dialect),
     '006-sites': m006Sites(dialect),
     '007-browse': m007Browse(dialect),
+    '008-interop': m008Interop(dialect),
   };
   return { getMigrations: async () => all };
 }
