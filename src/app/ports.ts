@@ -545,6 +545,12 @@ export interface OaiRepository {
   objects(ids: readonly number[]): Promise<OaiObjectRow[]>;
   collections(): Promise<{ id: number; code: string; nameVi: string; nameEn: string }[]>;
   categories(): Promise<string[]>;
+  /**
+   * SRU scan: headings of a kind with how many live records carry each, from `from` onwards (or,
+   * with `before`, the ones just before it, nearest first). Authors and subjects in Vietnamese A–Z
+   * order by their browse key; titles in the order of their text.
+   */
+  scanHeadings(kind: 'title' | 'author' | 'subject', from: string, limit: number, before?: boolean): Promise<{ heading: string; docs: number }[]>;
 }
 
 export interface Repos {

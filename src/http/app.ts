@@ -10,6 +10,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import compress from '@fastify/compress';
 import { oaiRoutes } from './protocols/oai.routes.js';
+import { sruRoutes } from './protocols/sru.routes.js';
 import type { Logger } from 'pino';
 import type { Services } from '../main/container.js';
 import type { Store, Clock } from '../app/ports.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(apiRoutes, { ...deps, prefix: '/api/v1' });
   await app.register(iiifRoutes, { ...deps, prefix: IIIF_PREFIX });
   await app.register(oaiRoutes, deps);
+  await app.register(sruRoutes, deps);
   await app.register(publicPageRoutes, deps);
   await app.register(digitalPageRoutes, deps);
   await app.register(browsePages, deps);

@@ -46,6 +46,7 @@ import { SiteService } from '../app/sites/site.service.js';
 import type { SiteImageLimits } from '../app/sites/ports.js';
 import { createSiteImageTools } from '../adapters/image/site-images.js';
 import { OaiProviderService } from '../app/interop/oai-provider.service.js';
+import { SruServerService } from '../app/interop/sru-server.service.js';
 
 export interface Services {
   org: OrgService;
@@ -74,6 +75,8 @@ export interface Services {
   sites: SiteService;
   /** The OAI-PMH data provider (`/oai`). */
   oai: OaiProviderService;
+  /** The SRU server (`/sru`). */
+  sru: SruServerService;
 }
 
 export interface Container {
@@ -182,6 +185,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
     services.sitemaps = new SitemapService({ store, clock });
     services.sites = new SiteService({ store, clock, blobs, images: createSiteImageTools(), limits: opts.siteImageLimits });
     services.oai = new OaiProviderService({ store, org, exports: services.exports, clock, orgCode, ...opts.oai });
+    services.sru = new SruServerService({ store, search: services.search, exports: services.exports, clock });
     const prefer = typeof opts.ocr === 'string' ? opts.ocr : 'native';
     const openOcr = typeof opts.ocr === 'function' ? opts.ocr : () => createOcrEngine({ prefer });
     const processor = new DigitalProcessor({ store, clock, blobs, images, pdf, limits, ocr: () => (ocrEngine ??= openOcr()), syncFullText: (id) => services.digital.syncFullText(id) });

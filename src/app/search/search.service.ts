@@ -7,7 +7,7 @@
  * exact spelling, the newest) — the engine is asked only for "the first N ids matching", which
  * costs little however many records match. The total and the facets always count every hit.
  */
-import { parseQuery, type ParsedQuery, type QueryProblem } from '../../domain/search/query.js';
+import { describeQuery, parseQuery, type ParsedQuery, type QueryProblem } from '../../domain/search/query.js';
 import { compileQuery, describeExpr, type MatchExpr, type QueryWord } from '../../domain/search/compile.js';
 import { scoreDoc } from '../../domain/search/rank.js';
 import { foldToken, editDistance, hasMarks, syllables } from '../../text/vi.js';
@@ -23,6 +23,10 @@ export type SearchSort = (typeof SORTS)[number];
 
 export interface SearchRequest {
   q: string;
+  /** A query already parsed (SRU's CQL mapped by `cqlToSearch`); `q` is then only for display. */
+  parsed?: ParsedQuery;
+  /** Start at this hit (0-based) instead of at `page`; for protocols that page by record position. */
+  offset?: number;
   filters?: FacetFilters;
   /** Only records held at or below this unit. */
   heldUnder?: number | null;
@@ -75,6 +79,8 @@ export interface SearchResponse {
 
 const MAX_PAGE_SIZE = 100;
 const MAX_PAGE = 500;
+/** The furthest a protocol client may page (SRU `startRecord`). */
+export const MAX_OFFSET = 100_000;
 /** Rank every hit when there are at most this many; otherwise rank a candidate set. */
 const RANK_ALL = 500;
 const TIER = 150;
@@ -120,7 +126,7 @@ export class SearchService {
     const sort: SearchSort = SORTS.includes(req.sort as SearchSort) ? (req.sort as SearchSort) : 'relevance';
     const pageSize = Math.min(Math.max(Math.trunc(req.pageSize ?? 20) || 20, 1), MAX_PAGE_SIZE);
     const page = Math.min(Math.max(Math.trunc(req.page ?? 1) || 1, 1), MAX_PAGE);
-    const parsed = parseQuery(req.q ?? '');
+    const parsed = req.parsed ?? parseQuery(req.q ?? '');
     const compiled = compileQuery(parsed.node, { heldUnder: req.heldUnder ?? null, availableUnder: req.availableUnder ?? null });
 
     let hits: Uint32Array;
@@ -149,7 +155,7 @@ export class SearchService {
     };
     const { ids, counts } = this.#facets.filterAndCount(hits, filters, { counts: req.facets !== false, topN: 30 });
     const total = ids.length;
-    const offset = (page - 1) * pageSize;
+    const offset = req.offset !== undefined ? Math.min(Math.max(Math.trunc(req.offset) || 0, 0), MAX_OFFSET) : (page - 1) * pageSize;
 
     let pageIds: number[];
     let scores = new Map<number, number>();
@@ -204,7 +210,8 @@ export class SearchService {
     }
 
     let didYouMean: SearchResponse['didYouMean'] = null;
-    if (total < 3 && compiled.words.length > 0 && parsed.positive) didYouMean = await this.#didYouMean(compiled.words, req, total);
+    // Not for protocol queries (`parsed`): no reader reads the suggestion, and its probe searches text.
+    if (total < 3 && compiled.words.length > 0 && parsed.positive && !req.parsed) didYouMean = await this.#didYouMean(compiled.words, req, total);
 
     const browsing = (req.q ?? '').trim() === '';
     return {
@@ -336,7 +343,8 @@ export class SearchService {
     for (const s of syllables(req.q ?? '')) if (!typed.has(foldToken(s))) typed.set(foldToken(s), s);
     const surfaces = await this.#surfaces(replaced.filter((t, i) => t !== tokens[i]));
     const text = replaced.map((t, i) => (t === tokens[i] ? (typed.get(t) ?? t) : (surfaces.get(t) ?? t))).join(' ');
-    const probe = await this.search({ ...req, q: text, page: 1, pageSize: 1, facets: false, fullText: false });
+    const { parsed: _parsed, offset: _offset, ...typedRequest } = req;
+    const probe = await this.search({ ...typedRequest, q: text, page: 1, pageSize: 1, facets: false, fullText: false });
     return probe.total > total ? { text, hits: probe.total } : null;
   }
 
@@ -385,7 +393,8 @@ function requestKey(req: SearchRequest): string {
   const f = req.filters ?? {};
   const list = (xs: readonly (string | number)[] | undefined) => (xs && xs.length > 0 ? [...xs].sort() : null);
   return JSON.stringify([
-    req.q ?? '',
+    req.parsed ? ['parsed', describeQuery(req.parsed.node), req.parsed.positive] : (req.q ?? ''),
+    req.offset ?? null,
     [list(f.material), list(f.language), list(f.subject), list(f.author), list(f.collection), list(f.class), list(f.library), f.available ?? null, f.yearFrom ?? null, f.yearTo ?? null],
     req.heldUnder ?? null,
     req.availableUnder ?? null,

@@ -161,6 +161,16 @@ export class KyselyOaiRepository implements OaiRepository {
     return rows.map((r) => ({ id: r.id, code: r.code, nameVi: r.name_vi, nameEn: r.name_en }));
   }
 
+  async scanHeadings(kind: 'title' | 'author' | 'subject', from: string, limit: number, before = false): Promise<{ heading: string; docs: number }[]> {
+    const n = Math.max(0, Math.min(Math.trunc(limit), 1000));
+    if (n === 0) return [];
+    const col = kind === 'title' ? sql.ref('heading') : sql.ref('browse_key');
+    const rows = before
+      ? await sql<{ heading: string; docs: number | string }>`select heading, docs from search_headings where kind = ${kind} and ${col} < ${from} and docs > 0 order by ${col} desc, heading desc limit ${n}`.execute(this.#db)
+      : await sql<{ heading: string; docs: number | string }>`select heading, docs from search_headings where kind = ${kind} and ${col} >= ${from} and docs > 0 order by ${col}, heading limit ${n}`.execute(this.#db);
+    return rows.rows.map((r) => ({ heading: r.heading, docs: Number(r.docs) }));
+  }
+
   async categories(): Promise<string[]> {
     const rows = await this.#db.selectFrom('digital_objects as d').select('d.category').distinct().where(LISTED_OBJECT).orderBy('d.category').execute();
     return rows.map((r) => r.category);
