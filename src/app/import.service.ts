@@ -17,6 +17,9 @@
  *
  * Imports write their start and end to the audit log; the per-record results are the record of
  * what each input record did, and a record's history shows them.
+ *
+ * Matching and writing (`planRecords`, `writePlanned`) are functions of their own, shared with
+ * copy cataloguing (`interop/copy-catalog.service.ts`), which brings one record at a time.
  */
 import type { Incoming, PrepareContext } from './import-prepare.js';
 import { AppError } from '../domain/errors.js';
@@ -93,7 +96,18 @@ export interface RunOptions {
 const LEASE_MS = 5 * 60_000;
 
 
-interface Planned {
+/** Where prepared records go and how matches are handled: a file import's job, or one copied record. */
+export interface ImportTarget {
+  /** The library new records belong to and copies without a library of their own go to. */
+  unitId: number;
+  unitCode: string;
+  policy: ImportPolicy;
+  /** `source` of the records created (`import:<sha>`, `sru:<target>`). */
+  source: string;
+}
+
+/** What one incoming record will do, decided by {@link planRecords} and carried out by {@link writePlanned}. */
+export interface PlannedRecord {
   seq: number;
   result: ImportResult;
   prepared?: Extract<Incoming, { ok: true }>;
@@ -295,7 +309,7 @@ export class ImportService {
       const delta = emptySummary();
       const ok = await this.#store.transaction(async (tx) => {
         const now = this.#clock.now();
-        const planned = await this.#plan(tx, actor, params, part, units);
+        const planned = await planRecords(tx, actor, importTarget(params), part, units);
         await this.#write(tx, job.id, planned, now, delta);
         const merged = addSummary(summary, delta);
         return tx.jobs.progress(job.id, owner, { checkpoint: lastSeq, progressDone: bytesRead, summary: merged, leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString() }, now.toISOString());
@@ -327,170 +341,9 @@ export class ImportService {
     }
   }
 
-  /** Decides what each record of a batch does, reading the catalogue but writing nothing. */
-  async #plan(tx: Repos, actor: Actor, params: ImportParams, batch: Incoming[], units: Map<string, OrgUnit>): Promise<Planned[]> {
-    const planned: Planned[] = [];
-    for (const inc of batch) {
-      const problems = inc.problems.map((p) => ({ ...p }));
-      if (!inc.ok) {
-        planned.push({ seq: inc.seq, identifiers: [], items: [], itemUnits: [], result: { jobId: 0, seq: inc.seq, outcome: 'rejected', recordId: null, matchedOn: null, title: null, itemsAdded: 0, problems } });
-        continue;
-      }
-      planned.push({ seq: inc.seq, prepared: inc, identifiers: inc.identifiers, items: [], itemUnits: [], result: { jobId: 0, seq: inc.seq, outcome: 'created', recordId: null, matchedOn: null, title: inc.content.title.slice(0, 300), itemsAdded: 0, problems } });
-    }
-
-    // Matches among the catalogue, then among earlier records of this batch.
-    const lookups = planned.flatMap((p) => lookupsOf(p.identifiers));
-    const hits: IdentifierHit[] = lookups.length ? await tx.catalog.findByIdentifiers(lookups) : [];
-    // Hits by value, so each record looks only at the hits for its own identifiers.
-    const byValue = new Map<string, IdentifierHit[]>();
-    const remember = (h: IdentifierHit) => {
-      const list = byValue.get(h.value);
-      if (list) list.push(h);
-      else byValue.set(h.value, [h]);
-    };
-    for (const h of hits) remember(h);
-    const replaceable = new Map<number, boolean>();
-
-    // Items: where each goes (within the actor's reach), and their barcodes checked against the network.
-    for (const p of planned) {
-      if (!p.prepared) continue;
-      for (const item of p.prepared.items) {
-        const v = { value: item };
-        let ownerUnit = units.get(v.value.ownerUnitCode ?? params.unitCode) ?? units.get(params.unitCode)!;
-        if (ownerUnit.id !== params.unitId && !allows(actor.grants, 'catalog.item.manage', ownerUnit) && !allows(actor.grants, 'catalog.import', ownerUnit)) {
-          p.result.problems.push({ code: 'item.unit-not-permitted', severity: 'warning', params: { barcode: v.value.barcode, unit: ownerUnit.code } });
-          ownerUnit = units.get(params.unitCode)!;
-        }
-        const locationUnit = units.get(v.value.locationUnitCode ?? ownerUnit.code) ?? ownerUnit;
-        p.items.push(v.value);
-        p.itemUnits.push({ owner: ownerUnit.id, location: locationUnit.id });
-      }
-    }
-    const taken = await tx.catalog.barcodesTaken(planned.flatMap((p) => p.items.map((i) => i.barcode)));
-    const batchBarcodes = new Set<string>();
-
-    for (const p of planned) {
-      if (!p.prepared) continue;
-      const match = bestMatch(p.identifiers, p.identifiers.flatMap((id) => byValue.get(id.value) ?? []));
-      let targetId: number | undefined;
-      if (match && params.policy !== 'keep') {
-        p.result.matchedOn = match.on;
-        p.result.recordId = match.recordId;
-        targetId = match.recordId;
-        if (params.policy === 'replace' && match.recordId > 0) {
-          let can = replaceable.get(match.recordId);
-          if (can === undefined) {
-            const rec = await tx.catalog.getRecord(match.recordId);
-            can = rec ? await canEditRecord(tx, actor, rec.ownerUnitId, match.recordId) : false;
-            replaceable.set(match.recordId, can);
-          }
-          if (can && !planned.some((q) => q !== p && q.replaceId === match.recordId)) {
-            p.result.outcome = 'merged';
-            p.replaceId = match.recordId;
-          } else {
-            p.result.outcome = 'matched';
-            if (!can) p.result.problems.push({ code: 'not-replaced-permission', severity: 'warning', params: { record: match.recordId } });
-          }
-        } else {
-          p.result.outcome = 'matched';
-        }
-      } else {
-        if (match) p.result.problems.push({ code: 'duplicate-kept', severity: 'warning', params: { record: match.recordId, on: match.on } });
-        p.create = { ...p.prepared.content, ownerUnitId: params.unitId, source: `import:${params.sha256.slice(0, 12)}`, createdBy: actor.userId };
-        // A provisional negative id lets later records of the batch match this one.
-        targetId = -p.seq;
-        for (const id of p.identifiers) remember({ ...id, recordId: -p.seq });
-      }
-      // Barcodes: already on the same record (a re-run) → skipped quietly; elsewhere → refused.
-      const keep: CheckedItem[] = [];
-      const keepUnits: Planned['itemUnits'] = [];
-      p.items.forEach((item, i) => {
-        const holder = taken.get(item.barcode);
-        if (holder !== undefined && holder === targetId) return;
-        if (holder !== undefined || batchBarcodes.has(item.barcode)) {
-          p.result.problems.push({ code: 'item.barcode-taken', severity: 'warning', params: { barcode: item.barcode, record: holder ?? 0 } });
-          return;
-        }
-        batchBarcodes.add(item.barcode);
-        keep.push(item);
-        keepUnits.push(p.itemUnits[i]!);
-      });
-      p.items = keep;
-      p.itemUnits = keepUnits;
-    }
-    return planned;
-  }
-
-  /** A record's identifiers with the catalogue's own number for it first. */
-  #withOwn(ids: readonly RecordIdentifier[], id: number): RecordIdentifier[] {
-    const own = systemNumberValue(this.#orgCode, String(id));
-    return own ? [{ kind: 'ctrl', value: own }, ...ids] : [...ids];
-  }
-
-  /** Writes a planned batch: new records (ids allocated up front), replacements, items, results. */
-  async #write(tx: Repos, jobId: number, planned: Planned[], now: Date, delta: ImportSummary): Promise<void> {
-    const iso = now.toISOString();
-    const creates = planned.filter((p) => p.create);
-    const ids = await tx.catalog.allocateRecordIds(creates.length);
-    const provisional = new Map<number, number>();
-    creates.forEach((p, i) => {
-      p.create!.id = ids[i]!;
-      provisional.set(-p.seq, ids[i]!);
-      p.result.recordId = ids[i]!;
-    });
-    for (const p of planned) if (p.result.recordId !== null && p.result.recordId < 0) p.result.recordId = provisional.get(p.result.recordId) ?? null;
-    await tx.catalog.insertRecords(
-      creates.map((p) => p.create!),
-      iso,
-    );
-    // The search index builds these records' documents before commit: from what we derived already.
-    for (const p of creates) tx.search.hint(p.create!.id!, { derived: p.prepared!.derived, createdAt: iso });
-    const identifierRows: IdentifierHit[] = [];
-    for (const p of creates) for (const id of this.#withOwn(p.identifiers, p.create!.id!)) identifierRows.push({ ...id, recordId: p.create!.id! });
-    for (const p of planned) {
-      if (p.result.outcome === 'matched' && p.result.recordId !== null) {
-        // The matched record becomes findable by the incoming record's numbers too.
-        for (const id of p.identifiers) if (id.kind !== 'key') identifierRows.push({ ...id, recordId: p.result.recordId });
-      }
-    }
-    for (const p of planned.filter((x) => x.replaceId !== undefined)) {
-      const before = await tx.catalog.getRecord(p.replaceId!);
-      await tx.catalog.updateRecord(p.replaceId!, p.prepared!.content, null, iso);
-      const old = before ? identifiersOf(parseStoredDerived(before)).filter((i) => i.kind === 'ctrl' || i.kind === 'sysno') : [];
-      await tx.catalog.setIdentifiers(p.replaceId!, [...this.#withOwn(p.identifiers, p.replaceId!), ...old]);
-    }
-    await tx.catalog.addIdentifiers(identifierRows);
-    const itemRows: NewItemRow[] = [];
-    for (const p of planned) {
-      if (p.result.recordId === null || p.result.outcome === 'rejected') continue;
-      p.items.forEach((item, i) => {
-        const units = p.itemUnits[i]!;
-        const derivedCall = p.prepared?.callNumber ?? undefined;
-        const callNumber = item.callNumber ?? derivedCall?.value ?? null;
-        itemRows.push({
-          recordId: p.result.recordId!,
-          barcode: item.barcode,
-          ownerUnitId: units.owner,
-          locationUnitId: units.location,
-          shelvingLocation: item.shelvingLocation ?? null,
-          callNumber,
-          callScheme: item.callNumber ? item.callScheme : (derivedCall?.scheme ?? null),
-          shelfKey: item.callNumber ? item.shelfKey : (derivedCall?.shelfKey ?? null),
-          itemType: item.itemType ?? null,
-          status: item.status,
-          price: item.price ?? null,
-          currency: item.price === null || item.price === undefined ? null : (item.currency ?? 'VND'),
-          acquiredOn: item.acquiredOn ?? null,
-          copyNumber: item.copyNumber ?? null,
-          publicNote: item.publicNote ?? null,
-          staffNote: item.staffNote ?? null,
-          source: 'import',
-        });
-      });
-      p.result.itemsAdded = p.items.length;
-    }
-    await tx.catalog.insertItems(itemRows, iso, { ids: false });
+  /** Writes a planned batch and its per-record results, and counts what it did. */
+  async #write(tx: Repos, jobId: number, planned: PlannedRecord[], now: Date, delta: ImportSummary): Promise<void> {
+    await writePlanned(tx, planned, now, { orgCode: this.#orgCode, itemSource: 'import' });
     await tx.jobs.appendResults(planned.map((p) => ({ ...p.result, jobId })));
     for (const p of planned) {
       delta.read++;
@@ -499,6 +352,185 @@ export class ImportService {
       if (p.result.problems.some((x) => x.severity === 'warning')) delta.warnings++;
     }
   }
+}
+
+/**
+ * Decides what each prepared record does — create, attach to its match, replace its match — by the
+ * target's policy, matching against the catalogue and the earlier records of the same batch;
+ * places and checks its copies. Reads the catalogue, writes nothing. Used by file imports and by
+ * copy cataloguing alike, so a record is matched the same way however it arrives.
+ */
+export async function planRecords(tx: Repos, actor: Actor, params: ImportTarget, batch: readonly Incoming[], units: ReadonlyMap<string, OrgUnit>): Promise<PlannedRecord[]> {
+  const planned: PlannedRecord[] = [];
+  for (const inc of batch) {
+    const problems = inc.problems.map((p) => ({ ...p }));
+    if (!inc.ok) {
+      planned.push({ seq: inc.seq, identifiers: [], items: [], itemUnits: [], result: { jobId: 0, seq: inc.seq, outcome: 'rejected', recordId: null, matchedOn: null, title: null, itemsAdded: 0, problems } });
+      continue;
+    }
+    planned.push({ seq: inc.seq, prepared: inc, identifiers: inc.identifiers, items: [], itemUnits: [], result: { jobId: 0, seq: inc.seq, outcome: 'created', recordId: null, matchedOn: null, title: inc.content.title.slice(0, 300), itemsAdded: 0, problems } });
+  }
+
+  // Matches among the catalogue, then among earlier records of this batch.
+  const lookups = planned.flatMap((p) => lookupsOf(p.identifiers));
+  const hits: IdentifierHit[] = lookups.length ? await tx.catalog.findByIdentifiers(lookups) : [];
+  // Hits by value, so each record looks only at the hits for its own identifiers.
+  const byValue = new Map<string, IdentifierHit[]>();
+  const remember = (h: IdentifierHit) => {
+    const list = byValue.get(h.value);
+    if (list) list.push(h);
+    else byValue.set(h.value, [h]);
+  };
+  for (const h of hits) remember(h);
+  const replaceable = new Map<number, boolean>();
+
+  // Items: where each goes (within the actor's reach), and their barcodes checked against the network.
+  for (const p of planned) {
+    if (!p.prepared) continue;
+    for (const item of p.prepared.items) {
+      const v = { value: item };
+      let ownerUnit = units.get(v.value.ownerUnitCode ?? params.unitCode) ?? units.get(params.unitCode)!;
+      if (ownerUnit.id !== params.unitId && !allows(actor.grants, 'catalog.item.manage', ownerUnit) && !allows(actor.grants, 'catalog.import', ownerUnit)) {
+        p.result.problems.push({ code: 'item.unit-not-permitted', severity: 'warning', params: { barcode: v.value.barcode, unit: ownerUnit.code } });
+        ownerUnit = units.get(params.unitCode)!;
+      }
+      const locationUnit = units.get(v.value.locationUnitCode ?? ownerUnit.code) ?? ownerUnit;
+      p.items.push(v.value);
+      p.itemUnits.push({ owner: ownerUnit.id, location: locationUnit.id });
+    }
+  }
+  const taken = await tx.catalog.barcodesTaken(planned.flatMap((p) => p.items.map((i) => i.barcode)));
+  const batchBarcodes = new Set<string>();
+
+  for (const p of planned) {
+    if (!p.prepared) continue;
+    const match = bestMatch(p.identifiers, p.identifiers.flatMap((id) => byValue.get(id.value) ?? []));
+    let targetId: number | undefined;
+    if (match && params.policy !== 'keep') {
+      p.result.matchedOn = match.on;
+      p.result.recordId = match.recordId;
+      targetId = match.recordId;
+      if (params.policy === 'replace' && match.recordId > 0) {
+        let can = replaceable.get(match.recordId);
+        if (can === undefined) {
+          const rec = await tx.catalog.getRecord(match.recordId);
+          can = rec ? await canEditRecord(tx, actor, rec.ownerUnitId, match.recordId) : false;
+          replaceable.set(match.recordId, can);
+        }
+        if (can && !planned.some((q) => q !== p && q.replaceId === match.recordId)) {
+          p.result.outcome = 'merged';
+          p.replaceId = match.recordId;
+        } else {
+          p.result.outcome = 'matched';
+          if (!can) p.result.problems.push({ code: 'not-replaced-permission', severity: 'warning', params: { record: match.recordId } });
+        }
+      } else {
+        p.result.outcome = 'matched';
+      }
+    } else {
+      if (match) p.result.problems.push({ code: 'duplicate-kept', severity: 'warning', params: { record: match.recordId, on: match.on } });
+      p.create = { ...p.prepared.content, ownerUnitId: params.unitId, source: params.source, createdBy: actor.userId };
+      // A provisional negative id lets later records of the batch match this one.
+      targetId = -p.seq;
+      for (const id of p.identifiers) remember({ ...id, recordId: -p.seq });
+    }
+    // Barcodes: already on the same record (a re-run) → skipped quietly; elsewhere → refused.
+    const keep: CheckedItem[] = [];
+    const keepUnits: PlannedRecord['itemUnits'] = [];
+    p.items.forEach((item, i) => {
+      const holder = taken.get(item.barcode);
+      if (holder !== undefined && holder === targetId) return;
+      if (holder !== undefined || batchBarcodes.has(item.barcode)) {
+        p.result.problems.push({ code: 'item.barcode-taken', severity: 'warning', params: { barcode: item.barcode, record: holder ?? 0 } });
+        return;
+      }
+      batchBarcodes.add(item.barcode);
+      keep.push(item);
+      keepUnits.push(p.itemUnits[i]!);
+    });
+    p.items = keep;
+    p.itemUnits = keepUnits;
+  }
+  return planned;
+}
+
+/** A record's identifiers with the catalogue's own number for it first. */
+function withOwn(orgCode: string, ids: readonly RecordIdentifier[], id: number): RecordIdentifier[] {
+  const own = systemNumberValue(orgCode, String(id));
+  return own ? [{ kind: 'ctrl', value: own }, ...ids] : [...ids];
+}
+
+/**
+ * Carries out a plan: new records (ids allocated up front, so they go in as one multi-row insert),
+ * replacements, identifiers, copies. Fills in each result's record id and copies added; the caller
+ * records the results (an import job's report, a copy's audit entry).
+ */
+export async function writePlanned(tx: Repos, planned: readonly PlannedRecord[], now: Date, opts: { orgCode: string; itemSource: string }): Promise<void> {
+  const iso = now.toISOString();
+  const creates = planned.filter((p) => p.create);
+  const ids = await tx.catalog.allocateRecordIds(creates.length);
+  const provisional = new Map<number, number>();
+  creates.forEach((p, i) => {
+    p.create!.id = ids[i]!;
+    provisional.set(-p.seq, ids[i]!);
+    p.result.recordId = ids[i]!;
+  });
+  for (const p of planned) if (p.result.recordId !== null && p.result.recordId < 0) p.result.recordId = provisional.get(p.result.recordId) ?? null;
+  await tx.catalog.insertRecords(
+    creates.map((p) => p.create!),
+    iso,
+  );
+  // The search index builds these records' documents before commit: from what we derived already.
+  for (const p of creates) tx.search.hint(p.create!.id!, { derived: p.prepared!.derived, createdAt: iso });
+  const identifierRows: IdentifierHit[] = [];
+  for (const p of creates) for (const id of withOwn(opts.orgCode, p.identifiers, p.create!.id!)) identifierRows.push({ ...id, recordId: p.create!.id! });
+  for (const p of planned) {
+    if (p.result.outcome === 'matched' && p.result.recordId !== null) {
+      // The matched record becomes findable by the incoming record's numbers too.
+      for (const id of p.identifiers) if (id.kind !== 'key') identifierRows.push({ ...id, recordId: p.result.recordId });
+    }
+  }
+  for (const p of planned.filter((x) => x.replaceId !== undefined)) {
+    const before = await tx.catalog.getRecord(p.replaceId!);
+    await tx.catalog.updateRecord(p.replaceId!, p.prepared!.content, null, iso);
+    const old = before ? identifiersOf(parseStoredDerived(before)).filter((i) => i.kind === 'ctrl' || i.kind === 'sysno') : [];
+    await tx.catalog.setIdentifiers(p.replaceId!, [...withOwn(opts.orgCode, p.identifiers, p.replaceId!), ...old]);
+  }
+  await tx.catalog.addIdentifiers(identifierRows);
+  const itemRows: NewItemRow[] = [];
+  for (const p of planned) {
+    if (p.result.recordId === null || p.result.outcome === 'rejected') continue;
+    p.items.forEach((item, i) => {
+      const units = p.itemUnits[i]!;
+      const derivedCall = p.prepared?.callNumber ?? undefined;
+      const callNumber = item.callNumber ?? derivedCall?.value ?? null;
+      itemRows.push({
+        recordId: p.result.recordId!,
+        barcode: item.barcode,
+        ownerUnitId: units.owner,
+        locationUnitId: units.location,
+        shelvingLocation: item.shelvingLocation ?? null,
+        callNumber,
+        callScheme: item.callNumber ? item.callScheme : (derivedCall?.scheme ?? null),
+        shelfKey: item.callNumber ? item.shelfKey : (derivedCall?.shelfKey ?? null),
+        itemType: item.itemType ?? null,
+        status: item.status,
+        price: item.price ?? null,
+        currency: item.price === null || item.price === undefined ? null : (item.currency ?? 'VND'),
+        acquiredOn: item.acquiredOn ?? null,
+        copyNumber: item.copyNumber ?? null,
+        publicNote: item.publicNote ?? null,
+        staffNote: item.staffNote ?? null,
+        source: opts.itemSource,
+      });
+    });
+    p.result.itemsAdded = p.items.length;
+  }
+  await tx.catalog.insertItems(itemRows, iso, { ids: false });
+}
+
+function importTarget(params: ImportParams): ImportTarget {
+  return { unitId: params.unitId, unitCode: params.unitCode, policy: params.policy, source: `import:${params.sha256.slice(0, 12)}` };
 }
 
 function addSummary(a: ImportSummary, b: ImportSummary): ImportSummary {

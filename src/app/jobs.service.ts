@@ -32,6 +32,7 @@ function networkWide(grants: readonly EffectiveGrant[], permission: Permission):
 function viewPermission(kind: string): Permission | undefined {
   if (kind === 'catalog.import') return 'catalog.import';
   if (kind.startsWith('digital.')) return 'digital.object.manage';
+  if (kind === 'oai-harvest') return 'interop.manage';
   return undefined;
 }
 

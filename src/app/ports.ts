@@ -14,6 +14,8 @@ import type { DerivedRecord } from '../domain/catalog/derive.js';
 import type { MatchExpr } from '../domain/search/compile.js';
 import type { ReaderRepository } from './readers/ports.js';
 import type { SiteRepository } from './sites/ports.js';
+import type { SruTargetRepository } from './interop/sru-target.ports.js';
+import type { HarvestRepository } from './interop/harvest.ports.js';
 
 export interface Clock {
   now(): Date;
@@ -567,6 +569,10 @@ export interface Repos {
   sites: SiteRepository;
   /** The OAI-PMH data provider's reads. */
   oai: OaiRepository;
+  /** Remote SRU catalogues staff copy records from. */
+  sruTargets: SruTargetRepository;
+  /** OAI-PMH harvesting: sources, runs, per-record errors, identifier → record. */
+  harvest: HarvestRepository;
 }
 
 export interface Store extends Repos {

@@ -15,6 +15,7 @@ import { registerMigrate } from './migrate.command.js';
 import { registerOrg } from './org.command.js';
 import { registerServe } from './serve.command.js';
 import { registerUser } from './user.command.js';
+import { registerHarvest } from './harvest.command.js';
 
 export function buildProgram(deps: CliDeps, version: string): Command {
   const program = new Command('lienthong')
@@ -52,5 +53,6 @@ Examples:
   registerCatalog(program, deps);
   registerDigital(program, deps);
   registerSearch(program, deps);
+  registerHarvest(program, deps);
   return program;
 }

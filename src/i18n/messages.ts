@@ -9,6 +9,8 @@ import { sitesEn, sitesVi } from './messages-sites.js';
 import { recordEn, recordVi } from './messages-record.js';
 import { browseEn, browseVi } from './messages-browse.js';
 import { pwaEn, pwaVi } from './messages-pwa.js';
+import { copyEn, copyVi } from './messages-copy.js';
+import { harvestEn, harvestVi } from './messages-harvest.js';
 
 export const vi = {
   ...digitalVi,
@@ -18,6 +20,8 @@ export const vi = {
   ...recordVi,
   ...browseVi,
   ...pwaVi,
+  ...copyVi,
+  ...harvestVi,
   'app.name': 'Liên Thông',
   'app.tagline': 'Mạng lưới thư viện công cộng — một nền tảng chung',
   'nav.home': 'Trang chủ',
@@ -949,6 +953,8 @@ export const en: Record<MessageKey, string> = {
   ...recordEn,
   ...browseEn,
   ...pwaEn,
+  ...copyEn,
+  ...harvestEn,
   'app.name': 'Liên Thông',
   'app.tagline': 'A network of public libraries — one shared platform',
   'nav.home': 'Home',

@@ -47,6 +47,10 @@ import type { SiteImageLimits } from '../app/sites/ports.js';
 import { createSiteImageTools } from '../adapters/image/site-images.js';
 import { OaiProviderService } from '../app/interop/oai-provider.service.js';
 import { SruServerService } from '../app/interop/sru-server.service.js';
+import { CopyCatalogService, type CopyLimits } from '../app/interop/copy-catalog.service.js';
+import type { RemoteFetch } from '../app/interop/sru-target.ports.js';
+import { HarvestService, HARVEST_JOB, type HarvestLimits } from '../app/interop/harvest.service.js';
+import type { HttpGet } from '../app/interop/harvest.ports.js';
 
 export interface Services {
   org: OrgService;
@@ -77,6 +81,10 @@ export interface Services {
   oai: OaiProviderService;
   /** The SRU server (`/sru`). */
   sru: SruServerService;
+  /** Copy cataloguing: remote SRU targets, search, preview, import. */
+  copyCatalog: CopyCatalogService;
+  /** OAI-PMH harvesting: sources, runs, the `oai-harvest` job. */
+  harvest: HarvestService;
 }
 
 export interface Container {
@@ -119,6 +127,12 @@ export interface ContainerOptions {
   mediaLimits?: Partial<MediaLimits>;
   /** Limits of images uploaded to library websites (default 15 MiB, 50 megapixels). */
   siteImageLimits?: Partial<SiteImageLimits>;
+  /** How copy cataloguing asks remote SRU servers (default: HTTP with `fetch`), and its time and size limits. */
+  sruFetch?: RemoteFetch;
+  copyLimits?: Partial<CopyLimits>;
+  /** How the harvester asks remote OAI-PMH repositories (default: `fetch`), and its time, size and retry limits. */
+  harvestHttp?: HttpGet;
+  harvestLimits?: Partial<HarvestLimits>;
   /** OAI-PMH provider settings (repository name, admin e-mail, identifier, page sizes). */
   oai?: Partial<Pick<ConstructorParameters<typeof OaiProviderService>[0], 'repositoryName' | 'adminEmail' | 'repositoryIdentifier' | 'pageSize' | 'tokenMaxAgeMs'>>;
   /** Byte budget of the rendered-tile cache (default 2 GiB). */
@@ -186,6 +200,8 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
     services.sites = new SiteService({ store, clock, blobs, images: createSiteImageTools(), limits: opts.siteImageLimits });
     services.oai = new OaiProviderService({ store, org, exports: services.exports, clock, orgCode, ...opts.oai });
     services.sru = new SruServerService({ store, search: services.search, exports: services.exports, clock });
+    services.copyCatalog = new CopyCatalogService({ store, clock, catalog: services.catalog, orgCode, fetch: opts.sruFetch, limits: opts.copyLimits });
+    services.harvest = new HarvestService({ store, clock, orgCode, http: opts.harvestHttp, limits: opts.harvestLimits, kick: () => runnerBox.current?.kick() });
     const prefer = typeof opts.ocr === 'string' ? opts.ocr : 'native';
     const openOcr = typeof opts.ocr === 'function' ? opts.ocr : () => createOcrEngine({ prefer });
     const processor = new DigitalProcessor({ store, clock, blobs, images, pdf, limits, ocr: () => (ocrEngine ??= openOcr()), syncFullText: (id) => services.digital.syncFullText(id) });
@@ -195,6 +211,7 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
       [DIGITAL_PROCESS_JOB, (job, owner, signal) => processor.process(job, owner, signal)],
       [INGEST_JOB, (job, owner) => services.ingest.process(job, { owner })],
       [FIXITY_JOB, (job, owner, signal) => services.fixity.process(job, owner, signal)],
+      [HARVEST_JOB, (job, owner, signal) => services.harvest.process(job, owner, signal)],
     ]);
     const runner = new JobRunner({ store, clock, handlers, pollMs: opts.jobPollMs });
     runnerBox.current = runner;

@@ -14,6 +14,8 @@ import { KyselyDigitalRepository } from './repositories/digital.repository.js';
 import { KyselyReaderRepository } from './repositories/reader.repository.js';
 import { KyselySiteRepository } from './repositories/site.repository.js';
 import { KyselyOaiRepository } from './repositories/oai.repository.js';
+import { KyselySruTargetRepository } from './repositories/sru-target.repository.js';
+import { KyselyHarvestRepository } from './repositories/harvest.repository.js';
 
 function searchIndex(handle: DatabaseHandle, db: Kysely<Database>): SearchIndex {
   return handle.dialect === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db, () => handle.reader ?? handle.sqlite!);
@@ -34,6 +36,8 @@ function repos(handle: DatabaseHandle, db: Kysely<Database>): Repos {
     readers: new KyselyReaderRepository(db),
     sites: new KyselySiteRepository(db, dialect),
     oai: new KyselyOaiRepository(db, dialect),
+    sruTargets: new KyselySruTargetRepository(db),
+    harvest: new KyselyHarvestRepository(db, dialect),
   };
 }
 

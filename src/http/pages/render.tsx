@@ -80,6 +80,7 @@ const STAFF_NAV: Array<{ href: string; key: MessageKey; permission?: Permission 
   { href: '/staff/groups', key: 'staff.nav.groups', permission: 'org.unit.view' },
   { href: '/staff/catalogue', key: 'staff.nav.catalogue', permission: 'catalog.record.create' },
   { href: '/staff/catalogue/imports', key: 'staff.nav.imports', permission: 'catalog.import' },
+  { href: '/staff/harvest', key: 'harvest.nav', permission: 'interop.manage' },
   { href: '/staff/digital', key: 'dstaff.nav.digital', permission: 'digital.object.manage' },
   { href: '/staff/sites', key: 'sites.staff.nav', permission: 'site.manage' },
   { href: '/staff/jobs', key: 'jobs.nav', permission: 'jobs.manage' },

@@ -857,6 +857,9 @@ export async function catalogPages(app: FastifyInstance, opts: { services: Servi
             <a class="button secondary" href="/staff/catalogue/records/new/marc">
               {t('staff.catalog.newMarc')}
             </a>
+            <a class="button secondary" href="/staff/catalogue/copy">
+              {t('copy.title')}
+            </a>
           </p>
         ) : null}
         {found ? null : <h2>{t('staff.catalog.newest')}</h2>}

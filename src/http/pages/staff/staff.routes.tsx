@@ -17,6 +17,8 @@ import { digitalPages, type DigitalPagesOptions } from './digital.pages.js';
 import { jobPages } from './jobs.pages.js';
 import { readerPages } from './readers.pages.js';
 import { sitePages } from './site.pages.js';
+import { copyCatalogPages } from './copy-catalog.pages.js';
+import { harvestPages } from './harvest.pages.js';
 import { clientIp } from '../../plugins/context.js';
 
 export interface StaffRouteOptions {
@@ -236,4 +238,6 @@ export async function staffPageRoutes(app: FastifyInstance, opts: StaffRouteOpti
   await app.register(jobPages, { ...sub, store: digitalDeps.store, clock: digitalDeps.clock });
   await app.register(readerPages, sub);
   await app.register(sitePages, sub);
+  await app.register(copyCatalogPages, sub);
+  await app.register(harvestPages, sub);
 }
