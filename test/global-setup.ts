@@ -52,10 +52,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (process.env.LIENTHONG_REQUIRE_BROWSER === '1') throw new Error(`${msg}; LIENTHONG_REQUIRE_BROWSER=1 makes them required`);
     skipped.push(msg);
   }
+  // Clients and validators we did not write, for the OAI-PMH and SRU tests.
+  const tools: [string, string][] = [
+    ['/usr/bin/xmllint', 'libxml2-utils (XML Schema checks of OAI-PMH and SRU responses)'],
+    ['/usr/bin/yaz-client', 'yaz (an SRU client)'],
+    ['/usr/bin/oai_pmh', 'libhttp-oai-perl (an OAI-PMH harvester)'],
+  ];
+  const missingTools = tools.filter(([path]) => !existsSync(path));
+  if (missingTools.length) {
+    const msg = `tests with external tools: missing ${missingTools.map(([path, pkg]) => `${path} (Debian ${pkg})`).join(', ')}`;
+    const req = process.env.LIENTHONG_REQUIRE_TOOLS;
+    if (req !== undefined && req !== '' && req !== '0') throw new Error(`${msg}; LIENTHONG_REQUIRE_TOOLS makes them required`);
+    skipped.push(msg);
+  }
   if (skipped.length) {
     console.warn(`\nSKIPPED (the rest runs):\n${skipped.map((s) => `  - ${s}`).join('\n')}\n`);
   } else {
-    console.log(`\nPostgreSQL at ${pgUrl} and Chromium at ${chromium}: all tests run.\n`);
+    console.log(`\nPostgreSQL at ${pgUrl}, Chromium at ${chromium}, xmllint, yaz-client and oai_pmh: all tests run.\n`);
   }
   project.provide('pgUrl', pgProblem ? null : pgUrl);
   project.provide('chromium', haveChromium ? chromium : null);
