@@ -240,6 +240,19 @@ describeEachDialect('OAI-PMH provider (/oai)', (dialect) => {
     expect(await list('until=2027-01-09')).not.toContain(mine);
   });
 
+  it('moves a record into a library set, with a new datestamp, when that library adds a copy', async () => {
+    clock().set('2027-02-01T10:00:00.000Z');
+    const t = h.tree;
+    const spec = `lib:${t.root.code}:${t.prov.code}:${t.distB.code}:${t.communeB1.code}`;
+    const inB1 = async () => find((await oai(`verb=ListIdentifiers&metadataPrefix=oai_dc&set=${spec}`)).doc, 'identifier').map((n) => n.text);
+    const mine = `oai:${REPO}:record/${ids[6]}`;
+    expect(await inB1()).not.toContain(mine);
+    await h.container.services.catalog.addItem(sys, ids[6]!, { barcode: `OAI-B1-${dialect}`, ownerUnitCode: t.communeB1.code, unitId: t.communeB1.id });
+    expect(await inB1()).toContain(mine);
+    const since = find((await oai('verb=ListIdentifiers&metadataPrefix=oai_dc&from=2027-02-01T10:00:00Z')).doc, 'identifier').map((n) => n.text);
+    expect(since).toEqual([mine]);
+  });
+
   describe('answers bad requests with the protocol error, valid against the schema, never a server error', () => {
     const cases: [string, string, string[]][] = [
       ['no verb', '', ['badVerb']],

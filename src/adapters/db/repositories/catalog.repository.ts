@@ -327,6 +327,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
     const columns = Object.keys(values[0]!);
     await bulkInsert(this.#db, this.#dialect, 'items', columns, values.map((v) => columns.map((c) => (v as Record<string, unknown>)[c])));
     this.#search.markDirty(new Set(rows.map((r) => r.recordId)));
+    await this.#touchRecords([...new Set(rows.map((r) => r.recordId))], now);
     if (opts.ids === false) return ids;
     // Ids by barcode (unique), not by position.
     const byBarcode = new Map<string, number>();
@@ -346,7 +347,24 @@ export class KyselyCatalogRepository implements CatalogRepository {
     if (version !== undefined) q = q.where('version', '=', version);
     const r = await q.executeTakeFirst();
     await this.#markItems([id]);
+    await this.#touchRecordsOfItem(id, now);
     return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * A record's `updated_at` (its OAI-PMH datestamp) moves when a copy is added, edited, moved or
+   * withdrawn: the holdings harvesters receive and the library sets the record belongs to depend
+   * on its copies. Loans and returns do not move it. The record's version does not change.
+   */
+  async #touchRecords(recordIds: readonly number[], now: string): Promise<void> {
+    for (const part of chunks(recordIds, 1)) {
+      if (part.length > 0) await this.#db.updateTable('bib_records').set({ updated_at: now }).where('id', 'in', part).where('updated_at', '<', now).execute();
+    }
+  }
+
+  async #touchRecordsOfItem(itemId: number, now: string): Promise<void> {
+    const r = await this.#db.selectFrom('items').select('record_id').where('id', '=', itemId).executeTakeFirst();
+    if (r) await this.#touchRecords([r.record_id], now);
   }
 
   async setItemStatus(id: number, status: string, now: string, withdrawnAt: string | null): Promise<void> {
@@ -356,6 +374,8 @@ export class KyselyCatalogRepository implements CatalogRepository {
       .where('id', '=', id)
       .execute();
     await this.#markItems([id]);
+    // Withdrawal changes the sets; taking a copy back goes through updateItem, which touches too.
+    if (status === 'withdrawn') await this.#touchRecordsOfItem(id, now);
   }
 
   #itemQuery() {
@@ -418,6 +438,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
   async moveItems(fromRecordId: number, toRecordId: number, now: string): Promise<number> {
     const r = await this.#db.updateTable('items').set({ record_id: toRecordId, updated_at: now }).where('record_id', '=', fromRecordId).executeTakeFirst();
     this.#search.markDirty([fromRecordId, toRecordId]);
+    await this.#touchRecords([toRecordId], now);
     return Number(r.numUpdatedRows);
   }
 }
