@@ -12,7 +12,14 @@ import { CLOSED_ROOM, DISTRICTS, PARTNERS, REFORM_DATE } from './demo/kien-giang
 const TABLES = ['org_units', 'org_events', 'staff_users', 'grants', 'roles', 'role_permissions', 'library_groups', 'library_group_members', 'unit_settings', 'audit_log'];
 const counts = (c: Container) => rowCounts(c, Object.fromEntries(TABLES.map((t) => [t, t])));
 const ctx = { ip: null, userAgent: null, requestId: null };
-const deps = (c: Container) => ({ store: c.store, org: c.services.org, staff: c.services.staff, catalog: c.services.catalog, digital: { service: c.services.digital, writePage: writeTextPage } });
+const deps = (c: Container) => ({
+  store: c.store,
+  org: c.services.org,
+  staff: c.services.staff,
+  catalog: c.services.catalog,
+  digital: { service: c.services.digital, writePage: writeTextPage },
+  sruTarget: { service: c.services.copyCatalog, siteUrl: 'http://thuvien.example.vn/' },
+});
 
 /** What the demo data says must have happened to each commune library on the reform date. */
 const absorbedInto = new Map<string, string>();
@@ -42,6 +49,10 @@ describeEachDialect('firstStart with the demo network', (dialect: TestDialect) =
   }, 180_000);
   afterAll(async () => {
     await env?.dispose();
+  });
+
+  it('starts copy cataloguing with this server’s own SRU address as a target', async () => {
+    expect((await c.store.sruTargets.list()).map((x) => [x.baseUrl, x.sruVersion, x.recordSchema])).toEqual([['http://thuvien.example.vn/sru', '1.2', 'marcxml']]);
   });
 
   it('has a digital library: documents linked to records and standalone, a collection, targets, pages queued for OCR', async () => {

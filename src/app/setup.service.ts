@@ -20,6 +20,7 @@ import type { ReaderService } from './readers/reader.service.js';
 import { buildDemoReaders } from './demo/readers.js';
 import type { SiteService } from './sites/site.service.js';
 import { buildDemoSites, type DrawImage } from './demo/sites.js';
+import type { CopyCatalogService } from './interop/copy-catalog.service.js';
 
 export interface CreatedAccount {
   username: string;
@@ -50,6 +51,11 @@ export interface SetupDeps {
   readers?: ReaderService;
   /** When given, three libraries publish their own websites with branding, news and events. */
   sites?: { service: SiteService; drawImage: DrawImage };
+  /**
+   * When given, copy cataloguing starts with one SRU target: this server's own `/sru` (another
+   * Liên Thông speaks the same protocol), so cataloguers can try the whole path at once.
+   */
+  sruTarget?: { service: CopyCatalogService; siteUrl: string };
 }
 
 /**
@@ -171,6 +177,14 @@ export async function buildDemoNetwork(deps: SetupDeps, actor: Actor = systemAct
   }
   // Library websites, for libraries as they are after the reform.
   if (deps.sites) await buildDemoSites(deps.sites, actor, ids);
+  if (deps.sruTarget) {
+    await deps.sruTarget.service.createTarget(actor, {
+      name: 'Liên Thông — máy chủ này (minh hoạ)',
+      baseUrl: `${deps.sruTarget.siteUrl.replace(/\/+$/, '')}/sru`,
+      sruVersion: '1.2',
+      recordSchema: 'marcxml',
+    });
+  }
   // Grants followed merged units: report where each account's grant sits now.
   for (const a of accounts) {
     const user = await deps.store.staff.getWithHash(a.username);

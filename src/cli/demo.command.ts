@@ -24,7 +24,7 @@ Examples:
       await ctx.withContainer(async (c) => {
         const existing = await c.store.org.count();
         if (existing > 0) throw new CliError(ctx.say('demo.notEmpty', { database: describeDatabase(ctx.config), count: existing }));
-        const accounts = await firstStart({ store: c.store, org: c.services.org, staff: c.services.staff, catalog: c.services.catalog, readers: c.services.readers, digital: { service: c.services.digital, writePage: async (...a) => (await import('../adapters/image/text-page.js')).writeTextPage(...a) }, sites: { service: c.services.sites, drawImage: async (svg, out) => (await import('../adapters/image/site-images.js')).svgToPng(svg, out) } }, { demo: true });
+        const accounts = await firstStart({ store: c.store, org: c.services.org, staff: c.services.staff, catalog: c.services.catalog, readers: c.services.readers, digital: { service: c.services.digital, writePage: async (...a) => (await import('../adapters/image/text-page.js')).writeTextPage(...a) }, sites: { service: c.services.sites, drawImage: async (svg, out) => (await import('../adapters/image/site-images.js')).svgToPng(svg, out) }, sruTarget: { service: c.services.copyCatalog, siteUrl: ctx.config.baseUrl } }, { demo: true });
         ctx.note(ctx.say('demo.built', { count: await c.store.org.count() }));
         const s = ctx.say;
         const rows = accounts.map((a) => [a.username, a.password, a.role, a.unitCode]);

@@ -36,7 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     let accounts: CreatedAccount[] = [];
     try {
-      accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff, catalog: container.services.catalog, readers: container.services.readers, digital: { service: container.services.digital, writePage: writeTextPage }, sites: { service: container.services.sites, drawImage: svgToPng } }, { demo: config.demo });
+      accounts = await firstStart({ store: container.store, org: container.services.org, staff: container.services.staff, catalog: container.services.catalog, readers: container.services.readers, digital: { service: container.services.digital, writePage: writeTextPage }, sites: { service: container.services.sites, drawImage: svgToPng }, sruTarget: { service: container.services.copyCatalog, siteUrl: config.baseUrl } }, { demo: config.demo });
     } catch (e) {
       // Several processes started at once on one empty database: one of them sets it up, the
       // others fail on a unique constraint and carry on with what it made.
