@@ -54,8 +54,8 @@
  * only break ties, are not applied. No `sortBy` → 'relevance'.
  */
 import { cqlDiagnostic, type CqlDiagnostic, type CqlNode, type CqlPrefix, type CqlQuery, type CqlSearchClause, type CqlSortKey } from '../../codecs/cql/ast.js';
-import { compactIsbn, isbn10to13, isbn13to10, isValidIsbn10, isValidIsbn13, issnCheckDigit } from '../catalog/isbn.js';
-import { DEFAULT_MAX_TERMS, describeQuery, type ParsedQuery, type QueryNode, type QueryProblem, type SearchField } from './query.js';
+import { compactIsbn } from '../catalog/isbn.js';
+import { DEFAULT_MAX_TERMS, bareStandardNumber, combine, countTerms, isbnValues, isPositive, issnValue, tokenize, type ParsedQuery, type QueryNode, type QueryProblem, type SearchField } from './query.js';
 
 export type CqlSort = 'relevance' | 'newest' | 'oldest' | 'title' | 'author';
 
@@ -142,87 +142,17 @@ const HARMLESS_MODIFIERS: ReadonlySet<string> = new Set(['relevant', 'ignorecase
 // ---------------------------------------------------------------------------------------------
 // The search box's rules for a word, reimplemented here because query.ts keeps them private.
 
-function tokenize(s: string): string[] {
-  return s.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-}
 
-function isbnValues(compact: string): string[] | undefined {
-  if (compact.length === 13 && isValidIsbn13(compact)) {
-    const isbn10 = isbn13to10(compact);
-    return isbn10 === undefined ? [compact] : [compact, isbn10];
-  }
-  if (compact.length === 10 && isValidIsbn10(compact)) return [isbn10to13(compact)!, compact];
-  return undefined;
-}
 
-function issnValue(compact: string): string | undefined {
-  if (!/^\d{7}[\dX]$/u.test(compact)) return undefined;
-  return issnCheckDigit(compact.slice(0, 7)) === compact[7] ? compact : undefined;
-}
 
-const DASH = '[-\u2010-\u2015\u2212]';
-const BARE_ISBN = new RegExp(`^\\d(?:\\d|${DASH})*[\\dXx]$`, 'u');
-const BARE_ISSN = new RegExp(`^\\d{4}${DASH}\\d{3}[\\dXx]$`, 'u');
 
-function bareStandardNumber(word: string): QueryNode | null {
-  if (BARE_ISSN.test(word)) {
-    const value = issnValue(compactIsbn(word));
-    if (value !== undefined) return { kind: 'issn', value };
-  }
-  if (BARE_ISBN.test(word)) {
-    const values = isbnValues(compactIsbn(word));
-    if (values !== undefined) return { kind: 'isbn', values };
-  }
-  return null;
-}
 
-function combine(kind: 'and' | 'or', parts: readonly QueryNode[]): QueryNode | null {
-  const children: QueryNode[] = [];
-  const seen = new Set<string>();
-  const add = (n: QueryNode): void => {
-    const key = describeQuery(n);
-    if (seen.has(key)) return;
-    seen.add(key);
-    children.push(n);
-  };
-  for (const p of parts) {
-    if (p.kind === kind) p.children.forEach(add);
-    else add(p);
-  }
-  if (children.length === 0) return null;
-  if (children.length === 1) return children[0]!;
-  return { kind, children };
-}
 
 function negate(node: QueryNode): QueryNode {
   return node.kind === 'not' ? node.child : { kind: 'not', child: node };
 }
 
-function isPositive(node: QueryNode): boolean {
-  switch (node.kind) {
-    case 'not':
-      return false;
-    case 'and':
-      return node.children.some(isPositive);
-    case 'or':
-      return node.children.every(isPositive);
-    default:
-      return true;
-  }
-}
 
-function countTerms(node: QueryNode | null): number {
-  if (node === null) return 0;
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return node.children.reduce((n, c) => n + countTerms(c), 0);
-    case 'not':
-      return countTerms(node.child);
-    default:
-      return 1;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Results of a part of the query: a node, every record, or no record.

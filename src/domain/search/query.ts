@@ -112,7 +112,8 @@ const NEGATABLE = /[\p{L}\p{M}\p{N}(\u0022\u201c\u201d\u201e]/u;
 const DASH = '[-\u2010-\u2015\u2212]';
 
 /** NFC, lower-case syllables: the same rule as `syllables` in `src/text/vi.ts`. */
-function tokenize(s: string): string[] {
+/** The words of a text as the index keeps them (NFC, lower case, letters, marks and digits). Shared with `cql-map.ts`. */
+export function tokenize(s: string): string[] {
   return s.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
 }
 
@@ -336,7 +337,7 @@ function phraseAtom(field: SearchField | null, text: string): QueryNode | null {
   return { kind: 'phrase', field, tokens, original: text };
 }
 
-function isbnValues(compact: string): string[] | undefined {
+export function isbnValues(compact: string): string[] | undefined {
   if (compact.length === 13 && isValidIsbn13(compact)) {
     const isbn10 = isbn13to10(compact);
     return isbn10 === undefined ? [compact] : [compact, isbn10];
@@ -345,7 +346,7 @@ function isbnValues(compact: string): string[] | undefined {
   return undefined;
 }
 
-function issnValue(compact: string): string | undefined {
+export function issnValue(compact: string): string | undefined {
   if (!/^\d{7}[\dX]$/u.test(compact)) return undefined;
   return issnCheckDigit(compact.slice(0, 7)) === compact[7] ? compact : undefined;
 }
@@ -354,7 +355,7 @@ const BARE_ISBN = new RegExp(`^\\d(?:\\d|${DASH})*[\\dXx]$`, 'u');
 const BARE_ISSN = new RegExp(`^\\d{4}${DASH}\\d{3}[\\dXx]$`, 'u');
 
 /** A word that is a whole ISBN or ISSN with a valid check digit. */
-function bareStandardNumber(word: string): QueryNode | null {
+export function bareStandardNumber(word: string): QueryNode | null {
   if (BARE_ISSN.test(word)) {
     const value = issnValue(compactIsbn(word));
     if (value !== undefined) return { kind: 'issn', value };
@@ -508,7 +509,8 @@ class Parser {
 }
 
 /** Flattens children of the same kind, drops empty ones and duplicates; one child is itself. */
-function combine(kind: 'and' | 'or', parts: (QueryNode | null)[]): QueryNode | null {
+/** `kind` of the parts, flattened and without duplicates; null parts are left out. */
+export function combine(kind: 'and' | 'or', parts: readonly (QueryNode | null)[]): QueryNode | null {
   const children: QueryNode[] = [];
   const seen = new Set<string>();
   const add = (n: QueryNode): void => {
@@ -532,7 +534,8 @@ function negate(node: QueryNode | null): QueryNode | null {
   return node.kind === 'not' ? node.child : { kind: 'not', child: node };
 }
 
-function isPositive(node: QueryNode): boolean {
+/** False when the query only excludes: the engine must then start from everything. */
+export function isPositive(node: QueryNode): boolean {
   switch (node.kind) {
     case 'not':
       return false;
@@ -545,7 +548,7 @@ function isPositive(node: QueryNode): boolean {
   }
 }
 
-function countTerms(node: QueryNode | null): number {
+export function countTerms(node: QueryNode | null): number {
   if (node === null) return 0;
   switch (node.kind) {
     case 'and':
