@@ -36,9 +36,9 @@ import { createContainer } from '../src/main/container.js';
 import { createStore } from '../src/adapters/db/store.js';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { SearchIndexer } from '../src/app/search/indexer.js';
+import { loadWithProgress } from './lib/load.js';
 import { BenchFailure, type BenchContext, type BenchDialect, type Size } from './lib/context.js';
 import { formatCount, formatTable, machine, writeResult } from './lib/measure.js';
-import { loadCatalogue } from './search/generate.js';
 import { runLoad, type LoadResult } from './portal/load.js';
 import { startServers, type PortalServers } from './portal/server.js';
 import { recordPaths, resultsPaths } from './portal/urls.js';
@@ -106,21 +106,7 @@ async function prepare(ctx: BenchContext, dialect: BenchDialect, plan: Plan, url
   const c = await createContainer({ databaseUrl: url, poolSize: 4 });
   try {
     // Loaded through a store without the indexer, then indexed by a full reindex (as in bench/search).
-    ctx.log(`[${dialect}] loading ${formatCount(plan.records)} records …`);
-    let lastLog = Date.now();
-    const loaded = await loadCatalogue(
-      { store: createStore(c.handle), services: c.services },
-      {
-        records: plan.records,
-        seed: 7,
-        onProgress: (p) => {
-          if (Date.now() - lastLog > 30_000) {
-            lastLog = Date.now();
-            ctx.log(`  ${formatCount(p.records)} records …`);
-          }
-        },
-      },
-    );
+    const loaded = await loadWithProgress(ctx, dialect, c, plan.records);
     ctx.log(`  loaded in ${f1(loaded.seconds)} s (${formatCount(loaded.items)} items); reindexing …`);
     const re = await c.services.reindex.rebuild();
     if (re.documents !== plan.records) throw new BenchFailure(`reindex built ${re.documents} documents for ${plan.records} records`);

@@ -44,6 +44,7 @@ const BENCHMARKS: Record<string, Entry> = {
     summary: 'the public results and record pages under 50 connections through the real server, against a static file from the same server',
     load: () => import('./portal.js'),
   },
+  oai: { summary: 'a whole OAI-PMH ListRecords harvest (oai_dc, marc21) through the real server, with its memory, against the raw keyset scan', load: () => import('./oai.js') },
 };
 
 const DIALECT_CHOICES = ['sqlite', 'postgres', 'both'] as const;

@@ -23,6 +23,8 @@ export interface PortalServers {
   urls: string[];
   /** CPU seconds (user + system) the processes have used so far; null where /proc is missing. */
   cpuSeconds(): number | null;
+  /** The processes' ids (to read their memory in /proc). */
+  pids(): number[];
   /** The first error lines the processes logged (pino level 50 and above), to say why a run failed. */
   errors(): string[];
   close(): Promise<void>;
@@ -146,6 +148,7 @@ export async function startServers(o: ServerOptions): Promise<PortalServers> {
       }
       return total;
     },
+    pids: () => procs.map((p) => p.child.pid!),
     errors: () => procs.flatMap((p) => p.errors),
     close: async () => {
       await Promise.all(procs.map(stop));

@@ -45,15 +45,21 @@ export class KyselyOaiRepository implements OaiRepository {
     return sql.join(parts, sql` and `);
   }
 
-  /** Where a branch of `kind` starts after `after`. */
-  #after(kind: OaiKind, alias: 'b' | 'd', after: OaiCursor | undefined): RawBuilder<unknown> {
-    if (!after) return sql`1 = 1`;
+  /**
+   * Where a branch of `kind` starts after `after`, as one or two index ranges. A cursor in the
+   * branch's own kind is two ranges — the rest of the same instant by id, then later instants —
+   * rather than `t > x or (t = x and id > y)`, which both engines answer by walking every row of
+   * the instant before the cursor (a bulk load leaves a million rows at one `updated_at`; the page
+   * then cost 50–100 ms at the end of the list instead of under 1 ms).
+   */
+  #after(kind: OaiKind, alias: 'b' | 'd', after: OaiCursor | undefined): RawBuilder<unknown>[] {
+    if (!after) return [sql`1 = 1`];
     const at = sql.ref(`${alias}.updated_at`);
     const id = sql.ref(`${alias}.id`);
     const stamp = this.#ts(after.stamp);
-    if (kind === after.kind) return sql`(${at} > ${stamp} or (${at} = ${stamp} and ${id} > ${after.id}))`;
+    if (kind === after.kind) return [sql`${at} = ${stamp} and ${id} > ${after.id}`, sql`${at} > ${stamp}`];
     // Same time: kind 0 (records) comes before kind 1 (objects).
-    return kind > after.kind ? sql`${at} >= ${stamp}` : sql`${at} > ${stamp}`;
+    return [kind > after.kind ? sql`${at} >= ${stamp}` : sql`${at} > ${stamp}`];
   }
 
   #recordSet(set: OaiSetSelection | undefined): RawBuilder<unknown> {
@@ -84,17 +90,21 @@ export class KyselyOaiRepository implements OaiRepository {
 
   async list(q: OaiListQuery): Promise<OaiItemRow[]> {
     const limit = Math.max(1, Math.trunc(q.limit));
-    const records = sql`select 0 as k, b.id as id, b.updated_at as updated_at, case when b.status = 'active' then 0 else 1 end as gone
+    // Each range is its own ordered, limited subquery; the few rows they give are merged.
+    const records = this.#after(0, 'b', q.after).map(
+      (start) => sql`select 0 as k, b.id as id, b.updated_at as updated_at, case when b.status = 'active' then 0 else 1 end as gone
       from bib_records b
-      where ${this.#range(sql.ref('b.updated_at'), q)} and ${this.#after(0, 'b', q.after)} and ${this.#recordSet(q.set)}
-      order by b.updated_at, b.id limit ${limit}`;
-    const objects = sql`select 1 as k, d.id as id, d.updated_at as updated_at, case when ${LIVE_OBJECT} then 0 else 1 end as gone
+      where ${this.#range(sql.ref('b.updated_at'), q)} and ${start} and ${this.#recordSet(q.set)}
+      order by b.updated_at, b.id limit ${limit}`,
+    );
+    const objects = this.#after(1, 'd', q.after).map(
+      (start) => sql`select 1 as k, d.id as id, d.updated_at as updated_at, case when ${LIVE_OBJECT} then 0 else 1 end as gone
       from digital_objects d
-      where ${LISTED_OBJECT} and ${this.#range(sql.ref('d.updated_at'), q)} and ${this.#after(1, 'd', q.after)} and ${this.#objectSet(q.set)}
-      order by d.updated_at, d.id limit ${limit}`;
-    const query = this.#wantsRecords(q.set)
-      ? sql<Row>`select * from (${records}) r union all select * from (${objects}) o order by updated_at, k, id limit ${limit}`
-      : sql<Row>`select * from (${objects}) o order by updated_at, k, id limit ${limit}`;
+      where ${LISTED_OBJECT} and ${this.#range(sql.ref('d.updated_at'), q)} and ${start} and ${this.#objectSet(q.set)}
+      order by d.updated_at, d.id limit ${limit}`,
+    );
+    const parts = [...(this.#wantsRecords(q.set) ? records : []), ...objects].map((p, i) => sql`select * from (${p}) ${sql.raw(`p${i}`)}`);
+    const query = sql<Row>`select * from (${sql.join(parts, sql` union all `)}) merged order by updated_at, k, id limit ${limit}`;
     const rows = (await query.execute(this.#db)).rows;
     return rows.map(toItem);
   }
