@@ -21,6 +21,7 @@
 import type { Clock, OaiCursor, OaiItemRow, OaiListQuery, OaiSetSelection, Store } from '../ports.js';
 import type { OrgService } from '../org.service.js';
 import type { ExportService } from '../export.service.js';
+import { parseStoredMarc } from '../catalog-record.js';
 import type { OrgUnit } from '../../domain/org/unit.js';
 import { pathIds } from '../../domain/org/history.js';
 import { PLAN_CATEGORIES, isPlanCategory, normaliseDc, type DublinCore } from '../../domain/digital/object.js';
@@ -215,10 +216,15 @@ export class OaiProviderService {
     let marcs = new Map<number, MarcRecord>();
     if (withMetadata) {
       const live = items.filter((i) => i.kind === 0 && !i.deleted).map((i) => i.id);
-      const [records, holdings] = await Promise.all([this.#o.store.catalog.getRecords(live), this.#o.store.catalog.itemsOfRecords(live)]);
-      const byRecord = new Map<number, typeof holdings>();
-      for (const h of holdings) (byRecord.get(h.recordId) ?? byRecord.set(h.recordId, []).get(h.recordId)!).push(h);
-      marcs = new Map(records.map((r) => [r.id, this.#o.exports.toMarc(r, (byRecord.get(r.id) ?? []).filter((h) => h.status !== 'withdrawn'), '852')]));
+      if (prefix === 'marc21') {
+        const [records, holdings] = await Promise.all([this.#o.store.catalog.getRecords(live), this.#o.store.catalog.itemsOfRecords(live)]);
+        const byRecord = new Map<number, typeof holdings>();
+        for (const h of holdings) (byRecord.get(h.recordId) ?? byRecord.set(h.recordId, []).get(h.recordId)!).push(h);
+        marcs = new Map(records.map((r) => [r.id, this.#o.exports.toMarc(r, (byRecord.get(r.id) ?? []).filter((h) => h.status !== 'withdrawn'), '852')]));
+      } else {
+        // Dublin Core carries no holdings and no 001/003: the stored record as it is, no copies read.
+        marcs = new Map((await this.#o.store.catalog.getRecords(live)).map((r) => [r.id, parseStoredMarc(r)]));
+      }
     }
     let out = '';
     for (const item of items) {
