@@ -43,6 +43,8 @@ describe('loadConfig', () => {
       trustProxy: false,
       inProcessJobs: true,
       ocr: 'native',
+      marcOrgCode: 'LIENTHONG',
+      adminEmail: null,
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'DEBUG',
         LIENTHONG_DEMO: '0',
         LIENTHONG_TRUST_PROXY: 'yes',
+        LIENTHONG_MARC_ORG_CODE: 'VN-KG',
+        LIENTHONG_ADMIN_EMAIL: 'thuvien@example.vn',
       },
       {},
       cwd,
@@ -72,6 +76,8 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       demo: false,
       trustProxy: true,
+      marcOrgCode: 'VN-KG',
+      adminEmail: 'thuvien@example.vn',
     });
   });
 
@@ -129,6 +135,8 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, ['PORT must be a whole number from 0 to 65535 (got "-1")']],
     [{ BASE_URL: 'not a url' }, ['BASE_URL is not a URL (got "not a url")']],
     [{ DATABASE_URL: 'postgres://[bad' }, ['DATABASE_URL is not a valid postgres:// URL']],
+    [{ LIENTHONG_MARC_ORG_CODE: 'Thư viện' }, [`LIENTHONG_MARC_ORG_CODE must be 1 to 16 letters, digits, '-' or ':' (got "Thư viện")`]],
+    [{ LIENTHONG_ADMIN_EMAIL: 'no-at-sign' }, ['LIENTHONG_ADMIN_EMAIL must be an e-mail address (got "no-at-sign")']],
   ])('%j is refused', (env, problems) => {
     expect(problemsOf({ SESSION_SECRET: SECRET, ...env })).toEqual(problems);
   });

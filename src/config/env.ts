@@ -34,6 +34,10 @@ export interface Config {
   inProcessJobs: boolean;
   /** `LIENTHONG_OCR` — `native` (the tesseract program when installed, else tesseract.js) or `wasm` (always tesseract.js). Default `native`. */
   ocr: 'native' | 'wasm';
+  /** `LIENTHONG_MARC_ORG_CODE` — the MARC organisation code written in 003 of exported and harvested records (`VN-KG`, a LoC code…). Default `LIENTHONG`. */
+  marcOrgCode: string;
+  /** `LIENTHONG_ADMIN_EMAIL` — the contact OAI-PMH's Identify gives harvesters. Default `admin@<host of BASE_URL>`. */
+  adminEmail: string | null;
 }
 
 export class ConfigError extends Error {
@@ -46,7 +50,7 @@ export class ConfigError extends Error {
 }
 
 /** Flags given on the command line, by the same names as the variables they override. */
-export type ConfigOverrides = Partial<Record<'LIENTHONG_DATA_DIR' | 'DATABASE_URL' | 'HOST' | 'PORT' | 'BASE_URL' | 'SESSION_SECRET' | 'LOG_LEVEL' | 'LIENTHONG_DEMO' | 'LIENTHONG_TRUST_PROXY' | 'LIENTHONG_JOBS' | 'LIENTHONG_OCR', string>>;
+export type ConfigOverrides = Partial<Record<'LIENTHONG_DATA_DIR' | 'DATABASE_URL' | 'HOST' | 'PORT' | 'BASE_URL' | 'SESSION_SECRET' | 'LOG_LEVEL' | 'LIENTHONG_DEMO' | 'LIENTHONG_TRUST_PROXY' | 'LIENTHONG_JOBS' | 'LIENTHONG_OCR' | 'LIENTHONG_MARC_ORG_CODE' | 'LIENTHONG_ADMIN_EMAIL', string>>;
 
 function flag(v: string | undefined, name: string, def: boolean, problems: string[]): boolean {
   if (v === undefined || v === '') return def;
@@ -119,6 +123,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const ocr = rawOcr === 'wasm' ? 'wasm' : 'native';
   if (rawOcr !== ocr) problems.push(`LIENTHONG_OCR must be native or wasm (got "${rawOcr}")`);
 
+  const marcOrgCode = (get('LIENTHONG_MARC_ORG_CODE') ?? '').trim() || 'LIENTHONG';
+  if (!/^[A-Za-z0-9][A-Za-z0-9:-]{0,15}$/.test(marcOrgCode)) problems.push(`LIENTHONG_MARC_ORG_CODE must be 1 to 16 letters, digits, '-' or ':' (got "${marcOrgCode.slice(0, 40)}")`);
+  const adminEmail = (get('LIENTHONG_ADMIN_EMAIL') ?? '').trim() || null;
+  if (adminEmail !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) problems.push(`LIENTHONG_ADMIN_EMAIL must be an e-mail address (got "${adminEmail.slice(0, 80)}")`);
+
   let sessionSecret = get('SESSION_SECRET') ?? '';
   if (sessionSecret !== '' && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
 
@@ -126,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 
   if (sessionSecret === '') sessionSecret = readOrCreateSecret(dataDir);
 
-  return Object.freeze({ dataDir, databaseUrl, database, host, port, baseUrl, sessionSecret, logLevel, demo, trustProxy, inProcessJobs, ocr });
+  return Object.freeze({ dataDir, databaseUrl, database, host, port, baseUrl, sessionSecret, logLevel, demo, trustProxy, inProcessJobs, ocr, marcOrgCode, adminEmail });
 }
 
 function readOrCreateSecret(dataDir: string): string {

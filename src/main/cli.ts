@@ -14,7 +14,7 @@ import type { CliDeps } from '../cli/context.js';
 // Loaded when a command needs them, so `--help` and configuration errors answer at once and
 // only `serve` loads the web stack.
 const deps: CliDeps = {
-  openContainer: async (config: Readonly<Config>) => (await import('./container.js')).createContainer({ databaseUrl: config.databaseUrl, poolSize: 2, dataDir: config.dataDir, baseUrl: config.baseUrl, ocr: config.ocr }),
+  openContainer: async (config: Readonly<Config>) => (await import('./container.js')).createContainer({ databaseUrl: config.databaseUrl, poolSize: 2, dataDir: config.dataDir, baseUrl: config.baseUrl, ocr: config.ocr, marcOrgCode: config.marcOrgCode, ...(config.adminEmail ? { oai: { adminEmail: config.adminEmail } } : {}) }),
   startServer: async (config: Readonly<Config>) => (await import('./server.js')).startServer(config),
 };
 

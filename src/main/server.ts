@@ -32,7 +32,7 @@ export function formatAccounts(accounts: readonly CreatedAccount[]): string {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'lienthong', pid: process.pid } });
-  const container = await createContainer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, baseUrl: config.baseUrl, ocr: config.ocr });
+  const container = await createContainer({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, baseUrl: config.baseUrl, ocr: config.ocr, marcOrgCode: config.marcOrgCode, ...(config.adminEmail ? { oai: { adminEmail: config.adminEmail } } : {}) });
   try {
     let accounts: CreatedAccount[] = [];
     try {
