@@ -6,8 +6,8 @@
  * phone (390 px) and desktop (1280 px) width are saved under test-output/screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, shoot } from './harness.js';
+import type { Browser } from 'playwright-core';
+import { chromiumPath, launchBrowser, shoot, fitsPhone } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import { TestClock, testEnv, type TestEnv } from '../factories.js';
@@ -37,12 +37,6 @@ describe.skipIf(!chromiumPath)('cataloguing in a real browser', () => {
   });
 
 
-  /** Nothing may stick out sideways on a phone. */
-  async function fitsPhone(page: Page): Promise<void> {
-    await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, page.url()).toBeLessThanOrEqual(0);
-  }
 
   it('creates a record, adds an item and checks the record in the MARC editor', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });

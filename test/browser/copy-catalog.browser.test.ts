@@ -6,8 +6,8 @@
  * for sideways scrolling on a phone; screenshots at 390 and 1280 px go to test-output/screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, expectAccessible, launchBrowser, shoot, signIn } from './harness.js';
+import type { Browser } from 'playwright-core';
+import { chromiumPath, expectAccessible, launchBrowser, shoot, signIn, fitsPhone } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import { systemActor } from '../../src/app/actor.js';
@@ -44,12 +44,6 @@ describe.skipIf(!chromiumPath)('copy cataloguing in a real browser', () => {
     await remote?.close();
   });
 
-  /** Nothing may stick out sideways on a phone. */
-  async function fitsPhone(page: Page): Promise<void> {
-    await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, page.url()).toBeLessThanOrEqual(0);
-  }
 
   it('searches a remote catalogue, previews a record, imports it and shows it', async () => {
     const page = await browser.newPage({ locale: 'vi-VN' });

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, as the global setup found it; undefined when it is not installed. */
@@ -69,4 +69,11 @@ export async function expectAccessible(page: Page, label: string): Promise<AxeVi
     .join('\n');
   if (bad.length > 0) throw new Error(`accessibility of ${label} (${page.url()}):\n${report}`);
   return violations.filter((v) => !bad.includes(v));
+}
+
+/** Nothing may stick out sideways on a phone: the page at 390 px has no horizontal overflow. */
+export async function fitsPhone(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, page.url()).toBeLessThanOrEqual(0);
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, shoot } from './harness.js';
+import { chromiumPath, launchBrowser, shoot, fitsPhone } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { systemActor } from '../../src/app/actor.js';
 import type { PageWord } from '../../src/app/digital/media.js';
@@ -95,12 +95,6 @@ describe.skipIf(!chromiumPath)('the digital reader in a real browser', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** Nothing may stick out sideways on a phone. */
-  async function fitsPhone(page: Page): Promise<void> {
-    await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, page.url()).toBeLessThanOrEqual(0);
-  }
 
   /** Every control of ours a finger has to hit is at least 44 × 44 px (text links inside sentences aside). */
   async function bigTargets(page: Page): Promise<void> {

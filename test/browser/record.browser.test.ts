@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { OUT, chromiumPath, expectAccessible, launchBrowser, shoot } from './harness.js';
+import { OUT, chromiumPath, expectAccessible, launchBrowser, shoot, fitsPhone } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import { writeTextPage } from '../../src/adapters/image/text-page.js';
@@ -40,11 +40,6 @@ describe.skipIf(!chromiumPath)('results and record pages in a real browser', () 
     await env?.dispose();
   });
 
-  async function fitsPhone(page: Page): Promise<void> {
-    await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, page.url()).toBeLessThanOrEqual(0);
-  }
 
   function watch(page: Page): string[] {
     const errors: string[] = [];

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchBrowser, shoot } from './harness.js';
+import { chromiumPath, launchBrowser, shoot, fitsPhone } from './harness.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { firstStart } from '../../src/app/setup.service.js';
 import { systemActor } from '../../src/app/actor.js';
@@ -57,12 +57,6 @@ describe.skipIf(!chromiumPath)('the reader’s search in a real browser', () => 
     await env?.dispose();
   });
 
-  /** Nothing may stick out sideways on a phone. */
-  async function fitsPhone(page: Page): Promise<void> {
-    await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, page.url()).toBeLessThanOrEqual(0);
-  }
 
   const titles = (page: Page) => page.locator('ol.results .result-title').allTextContents();
 
