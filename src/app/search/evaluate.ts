@@ -1,13 +1,18 @@
 /**
- * Evaluates a match expression word by word, keeping the document sets of frequent words in
- * memory as bitsets (one bit per document: 125 KB for a million records).
+ * Evaluates a match expression word by word, keeping in memory the document sets the engine
+ * found costly: every set of 5,000 documents or more, and smaller ones that took it a
+ * millisecond or more (a phrase of frequent words, a word in one column). Dense sets are
+ * bitsets (one bit per document: 125 KB for a million records), sparse ones sorted ids.
  *
  * The engine answers a rare word in microseconds, but a word in 300,000 records costs it tens or
- * hundreds of milliseconds every time (reading its whole posting list). Readers' queries share a
- * small set of frequent words (`viet`, `nam`, `lich`, `su`…), so the set of each frequent word or
- * phrase is asked of the engine once and combined in memory afterwards: AND, OR and NOT over
- * bitsets cost microseconds. This caches word sets, not query results: a query never seen before
- * is answered from the sets of its words.
+ * hundreds of milliseconds every time (reading its whole posting list), and a phrase of frequent
+ * words as much even when it matches a handful. Readers' queries share a small set of frequent
+ * words (`viet`, `nam`, `lich`, `su`…), so the set of each such word or phrase is asked of the
+ * engine once and combined in memory afterwards: AND, OR and NOT over bitsets cost microseconds.
+ * This caches word sets, not query results: a query never seen before is answered from the sets
+ * of its words. Ranking asks the same sets for its candidates (`newestAmong`: the newest hits
+ * with the words in the title, by the author…). The sets are bounded by bytes, least recently
+ * used first.
  *
  * Sets stay exact: every process's facet store logs which documents changed; before a cached set
  * is used, those documents are asked of the engine again (`matchAmong`) and their bits fixed.
@@ -17,39 +22,73 @@ import { describeExpr } from '../../domain/search/compile.js';
 import type { SearchIndex } from '../ports.js';
 import type { FacetStore } from './facet-store.js';
 
-/** A set of document ids: a bitset for large sets, a sorted array for small ones. */
-export type DocSet = { kind: 'bits'; bits: Uint32Array } | { kind: 'ids'; ids: Uint32Array };
+/**
+ * A set of document ids with its size: a bitset when it is dense (more than one document in 32),
+ * else the ascending ids, whichever is smaller.
+ */
+export type DocSet = { kind: 'bits'; bits: Uint32Array; n: number } | { kind: 'ids'; ids: Uint32Array };
 
 interface Cached {
-  bits: Uint32Array;
+  set: DocSet;
+  bytes: number;
   mark: { epoch: number; changes: number };
 }
 
 export interface LeafCacheOptions {
-  /** Word sets at least this large are kept (smaller ones are cheap for the engine). */
+  /** Sets at least this large are kept whatever they cost (default 5,000). */
   minSize?: number;
-  /** At most this many sets (least recently used go first). */
-  maxEntries?: number;
+  /** Smaller sets are kept when the engine took at least this long for them (default 1 ms): a phrase of frequent words. */
+  minCostMs?: number;
+  /** Bytes of sets kept at most (default 128 MiB: about 1,000 sets of a million-record catalogue); least recently used go first. */
+  maxBytes?: number;
 }
+
+export const DEFAULT_LEAF_CACHE_BYTES = 128 * 2 ** 20;
 
 export class LeafCache {
   readonly #entries = new Map<string, Cached>();
   readonly #minSize: number;
-  readonly #maxEntries: number;
+  readonly #minCostMs: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
   hits = 0;
   misses = 0;
 
   constructor(opts: LeafCacheOptions = {}) {
     this.#minSize = opts.minSize ?? 5000;
-    this.#maxEntries = opts.maxEntries ?? 256;
+    this.#minCostMs = opts.minCostMs ?? 1;
+    this.#maxBytes = opts.maxBytes ?? DEFAULT_LEAF_CACHE_BYTES;
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
+  /** Bytes the kept sets hold. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   clear(): void {
     this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #drop(key: string): void {
+    const e = this.#entries.get(key);
+    if (!e) return;
+    this.#entries.delete(key);
+    this.#bytes -= e.bytes;
+  }
+
+  #keep(key: string, set: DocSet, mark: Cached['mark']): void {
+    const bytes = bytesOf(set);
+    if (bytes > this.#maxBytes) return;
+    this.#drop(key);
+    this.#entries.set(key, { set, bytes, mark });
+    this.#bytes += bytes;
+    // Least recently used first in the map's order.
+    while (this.#bytes > this.#maxBytes) this.#drop(this.#entries.keys().next().value!);
   }
 
   async #leaf(e: MatchExpr, index: SearchIndex, store: FacetStore): Promise<DocSet> {
@@ -58,37 +97,63 @@ export class LeafCache {
     if (hit) {
       const changed = store.changedSince(hit.mark);
       if (changed !== null) {
+        let set = hit.set;
+        const mark = store.mark;
         if (changed.length > 0) {
           const ids = [...new Set(changed)];
-          const bits = fit(hit.bits, store.size);
-          for (const id of ids) clearBit(bits, id);
-          for (const id of await index.matchAmong(e, ids)) setBit(bits, id);
-          hit.bits = bits;
-          hit.mark = store.mark;
+          set = patched(set, ids, await index.matchAmong(e, ids), store.size);
         }
-        // Most recently used last.
-        this.#entries.delete(key);
-        this.#entries.set(key, hit);
         this.hits++;
-        return { kind: 'bits', bits: hit.bits };
+        // Most recently used last (re-inserted, with its size as it is now).
+        this.#keep(key, set, mark);
+        return set;
       }
-      this.#entries.delete(key);
+      this.#drop(key);
     }
     this.misses++;
     const mark = store.mark;
+    const t0 = performance.now();
     const ids = await index.match(e);
-    if (ids.length < this.#minSize) return { kind: 'ids', ids: sorted(ids) };
-    const bits = new Uint32Array((Math.max(store.size, maxOf(ids) + 1) + 31) >>> 5);
-    for (const id of ids) setBit(bits, id);
-    this.#entries.set(key, { bits, mark });
-    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    return { kind: 'bits', bits };
+    const cost = performance.now() - t0;
+    const set = compact(sorted(ids), store.size);
+    if (ids.length >= this.#minSize || cost >= this.#minCostMs) this.#keep(key, set, mark);
+    return set;
   }
 
   /** The documents matching `e`, as ascending ids. */
   async evaluate(e: MatchExpr, index: SearchIndex, store: FacetStore): Promise<Uint32Array> {
     const set = await this.#eval(e, index, store);
     return set.kind === 'ids' ? set.ids : idsOf(set.bits);
+  }
+
+  /**
+   * Up to `limit` of `among` (ascending ids) that match `e`, highest ids first: the newest
+   * matches of a narrower form of a query inside its hits, from the same kept word sets.
+   */
+  async newestAmong(e: MatchExpr, among: Uint32Array, limit: number, index: SearchIndex, store: FacetStore): Promise<number[]> {
+    const set = await this.#eval(e, index, store);
+    among = sorted(among);
+    const out: number[] = [];
+    if (set.kind === 'bits') {
+      const bits = set.bits;
+      for (let i = among.length - 1; i >= 0 && out.length < limit; i--) if (hasBit(bits, among[i]!)) out.push(among[i]!);
+      return out;
+    }
+    // Both ascending: walk them down together.
+    const ids = set.ids;
+    let i = among.length - 1;
+    let j = ids.length - 1;
+    while (i >= 0 && j >= 0 && out.length < limit) {
+      const x = among[i]!;
+      const y = ids[j]!;
+      if (x === y) {
+        out.push(x);
+        i--;
+        j--;
+      } else if (x > y) i--;
+      else j--;
+    }
+    return out;
   }
 
   async #eval(e: MatchExpr, index: SearchIndex, store: FacetStore): Promise<DocSet> {
@@ -120,10 +185,39 @@ export class LeafCache {
   }
 }
 
-function maxOf(ids: Uint32Array): number {
-  let m = 0;
-  for (const id of ids) if (id > m) m = id;
-  return m;
+function bytesOf(s: DocSet): number {
+  return (s.kind === 'bits' ? s.bits.byteLength : s.ids.byteLength) + 64;
+}
+
+/** `ids` (ascending) in the smaller form for a catalogue whose highest id is below `size`. */
+function compact(ids: Uint32Array, size: number): DocSet {
+  const top = ids.length === 0 ? 0 : ids[ids.length - 1]! + 1;
+  const words = (Math.max(size, top) + 31) >>> 5;
+  if (ids.length <= words) return { kind: 'ids', ids };
+  const bits = new Uint32Array(words);
+  for (const id of ids) setBit(bits, id);
+  return { kind: 'bits', bits, n: ids.length };
+}
+
+/** A kept set brought up to date: `changed` documents out, those of them that still match (`matching`) in. */
+function patched(set: DocSet, changed: readonly number[], matching: Uint32Array, size: number): DocSet {
+  if (set.kind === 'bits') {
+    const bits = fit(set.bits, size);
+    let n = set.n;
+    for (const id of changed) {
+      if (hasBit(bits, id)) n--;
+      clearBit(bits, id);
+    }
+    for (const id of matching) {
+      if (!hasBit(bits, id)) n++;
+      setBit(bits, id);
+    }
+    return { kind: 'bits', bits, n };
+  }
+  const out = new Set(set.ids);
+  for (const id of changed) out.delete(id);
+  for (const id of matching) out.add(id);
+  return compact(Uint32Array.from(out).sort(), size);
 }
 
 function sorted(ids: Uint32Array): Uint32Array {
@@ -161,10 +255,7 @@ function popcount(x: number): number {
 }
 
 function sizeOf(s: DocSet): number {
-  if (s.kind === 'ids') return s.ids.length;
-  let n = 0;
-  for (const w of s.bits) if (w !== 0) n += popcount(w);
-  return n;
+  return s.kind === 'ids' ? s.ids.length : s.n;
 }
 
 export function idsOf(bits: Uint32Array): Uint32Array {
@@ -211,8 +302,13 @@ function intersect(a: DocSet, b: DocSet): DocSet {
   const x = (a as { bits: Uint32Array }).bits;
   const y = (b as { bits: Uint32Array }).bits;
   const out = new Uint32Array(Math.min(x.length, y.length));
-  for (let i = 0; i < out.length; i++) out[i] = x[i]! & y[i]!;
-  return { kind: 'bits', bits: out };
+  let n = 0;
+  for (let i = 0; i < out.length; i++) {
+    const w = x[i]! & y[i]!;
+    out[i] = w;
+    if (w !== 0) n += popcount(w);
+  }
+  return { kind: 'bits', bits: out, n };
 }
 
 function union(a: DocSet, b: DocSet): DocSet {
@@ -240,8 +336,13 @@ function union(a: DocSet, b: DocSet): DocSet {
   const x = a.kind === 'bits' ? a.bits : toBits(a.ids, 0);
   const y = b.kind === 'bits' ? b.bits : toBits(b.ids, 0);
   const out = new Uint32Array(Math.max(x.length, y.length));
-  for (let i = 0; i < out.length; i++) out[i] = (x[i] ?? 0) | (y[i] ?? 0);
-  return { kind: 'bits', bits: out };
+  let n = 0;
+  for (let i = 0; i < out.length; i++) {
+    const w = (x[i] ?? 0) | (y[i] ?? 0);
+    out[i] = w;
+    if (w !== 0) n += popcount(w);
+  }
+  return { kind: 'bits', bits: out, n };
 }
 
 function subtract(a: DocSet, b: DocSet): DocSet {
@@ -252,6 +353,11 @@ function subtract(a: DocSet, b: DocSet): DocSet {
   }
   const y = b.kind === 'bits' ? b.bits : toBits(b.ids, 0);
   const out = Uint32Array.from(a.bits);
-  for (let i = 0; i < out.length && i < y.length; i++) out[i]! &= ~y[i]!;
-  return { kind: 'bits', bits: out };
+  let n = 0;
+  for (let i = 0; i < out.length; i++) {
+    const w = i < y.length ? out[i]! & ~y[i]! : out[i]!;
+    out[i] = w;
+    if (w !== 0) n += popcount(w);
+  }
+  return { kind: 'bits', bits: out, n };
 }

@@ -68,6 +68,18 @@ class Dictionary {
   }
 }
 
+interface Counters {
+  material: Uint32Array;
+  language: Uint32Array;
+  subject: Uint32Array;
+  author: Uint32Array;
+  collection: Uint32Array;
+  class: Uint32Array;
+  library: Uint32Array;
+  availableAt: Uint32Array;
+  year: Uint32Array;
+}
+
 interface CompiledFilters {
   material: Set<number> | null;
   language: Set<number> | null;
@@ -86,6 +98,49 @@ export const EXACT_COUNTS = 150_000;
 
 const SAMPLE_SPAN = 2 ** 32;
 
+/** The n-th largest of `m`'s counts (1 when fewer than n are not zero). */
+function nthLargest(m: Uint32Array, n: number): number {
+  // The n largest seen so far, unordered, and where the smallest of them is.
+  const top: number[] = [];
+  let low = 0;
+  for (let i = 0; i < m.length; i++) {
+    const v = m[i]!;
+    if (v === 0) continue;
+    if (top.length < n) {
+      top.push(v);
+      if (top.length === n) low = top.indexOf(Math.min(...top));
+    } else if (v > top[low]!) {
+      top[low] = v;
+      low = top.indexOf(Math.min(...top));
+    }
+  }
+  return top.length < n ? 1 : top[low]!;
+}
+
+/** `[index, count × scale]` of the counts at least `floor`; leaves every count zeroed. */
+function drainAtLeast(m: Uint32Array, floor: number, scale: number): [number, number][] {
+  const e: [number, number][] = [];
+  for (let i = 0; i < m.length; i++) {
+    const v = m[i]!;
+    if (v === 0) continue;
+    if (v >= floor) e.push([i, v * scale]);
+    m[i] = 0;
+  }
+  return e;
+}
+
+/** Hits whose slices are read ahead together in filterAndCount. */
+const BLOCK = 16;
+
+/** `offset` of a document that is not live. */
+const DEAD = 0xffffffff;
+/** A document's slice of the arena: material, year, then the sections ([count, v1, v2, …] each). */
+const HEAD = 2;
+
+function deadOffsets(n: number): Uint32Array {
+  return new Uint32Array(n).fill(DEAD);
+}
+
 /** Changes remembered for caches to catch up with (beyond this, they rebuild). */
 const CHANGE_LOG = 65_536;
 
@@ -97,7 +152,7 @@ export class FacetStore {
   #alive = new Uint8Array(1024);
   #material = new Uint16Array(1024);
   #year = new Uint16Array(1024);
-  #offset = new Uint32Array(1024);
+  #offset = deadOffsets(1024);
   #length = new Uint16Array(1024);
   #arena = new Uint32Array(1 << 16);
   #used = 0;
@@ -112,6 +167,8 @@ export class FacetStore {
     class: new Dictionary(),
   };
   #maxUnit = 0;
+  /** The highest year any document had (the year counts are read up to it). */
+  #maxYear = 0;
   #position = { seq: -1, id: 0 };
   #stateSeq = -1;
   #generation = -1;
@@ -188,7 +245,7 @@ export class FacetStore {
     this.#alive = new Uint8Array(1024);
     this.#material = new Uint16Array(1024);
     this.#year = new Uint16Array(1024);
-    this.#offset = new Uint32Array(1024);
+    this.#offset = deadOffsets(1024);
     this.#length = new Uint16Array(1024);
     this.#arena = new Uint32Array(1 << 16);
     this.#used = 0;
@@ -210,7 +267,9 @@ export class FacetStore {
     this.#alive = grow(this.#alive);
     this.#material = grow(this.#material);
     this.#year = grow(this.#year);
-    this.#offset = grow(this.#offset);
+    const offset = deadOffsets(n);
+    offset.set(this.#offset);
+    this.#offset = offset;
     this.#length = grow(this.#length);
   }
 
@@ -223,9 +282,11 @@ export class FacetStore {
       this.#wasted += this.#length[r.id]!;
       // Its old slice is garbage from now on: a compaction in #reserve below must not copy it.
       this.#alive[r.id] = 0;
+      this.#offset[r.id] = DEAD;
     }
     if (!r.alive || !r.facets) {
       this.#alive[r.id] = 0;
+      this.#offset[r.id] = DEAD;
       this.#length[r.id] = 0;
       return;
     }
@@ -234,6 +295,7 @@ export class FacetStore {
     this.#live++;
     this.#material[r.id] = this.#dicts.material.id(f.material);
     this.#year[r.id] = f.year ?? 0;
+    if (this.#year[r.id]! > this.#maxYear) this.#maxYear = this.#year[r.id]!;
     const parts: number[][] = [
       f.languages.map((v) => this.#dicts.language.id(v)),
       f.subjects.map((v) => this.#dicts.subject.id(v)),
@@ -245,10 +307,13 @@ export class FacetStore {
     ];
     for (const u of f.held) if (u > this.#maxUnit) this.#maxUnit = u;
     for (const u of f.available) if (u > this.#maxUnit) this.#maxUnit = u;
-    const need = parts.reduce((n, p) => n + 1 + Math.min(p.length, 255), 0);
+    const need = parts.reduce((n, p) => n + 1 + Math.min(p.length, 255), HEAD);
     this.#reserve(need);
     let at = this.#used;
     this.#offset[r.id] = at;
+    // Material and year in the slice too: counting reads one place per document.
+    this.#arena[at++] = this.#material[r.id]!;
+    this.#arena[at++] = this.#year[r.id]!;
     for (const p of parts) {
       const n = Math.min(p.length, 255);
       this.#arena[at++] = n;
@@ -289,7 +354,7 @@ export class FacetStore {
 
   /** Start of a section in a document's slice: [count, v1, v2, …]. */
   #section(id: number, section: Section): number {
-    let at = this.#offset[id]!;
+    let at = this.#offset[id]! + HEAD;
     for (let s = 0; s < S[section]; s++) at += 1 + this.#arena[at]!;
     return at;
   }
@@ -382,89 +447,104 @@ export class FacetStore {
     let k = 0;
     const wantCounts = opts.counts !== false;
     // Counts in typed arrays indexed by dictionary code, unit id or year: no hashing per value.
-    const d = this.#dicts;
-    const units = this.#maxUnit + 1;
-    const raw = {
-      material: new Uint32Array(wantCounts ? d.material.values.length : 0),
-      language: new Uint32Array(wantCounts ? d.language.values.length : 0),
-      subject: new Uint32Array(wantCounts ? d.subject.values.length : 0),
-      author: new Uint32Array(wantCounts ? d.author.values.length : 0),
-      collection: new Uint32Array(wantCounts ? d.collection.values.length : 0),
-      class: new Uint32Array(wantCounts ? d.class.values.length : 0),
-      library: new Uint32Array(wantCounts ? units : 0),
-      availableAt: new Uint32Array(wantCounts ? units : 0),
-      year: new Uint32Array(wantCounts ? 65536 : 0),
-    };
+    // The arrays are kept between calls (this method never waits) and left zeroed by `drain`.
+    const raw = this.#counters();
     let availableAnywhere = 0;
     // Sections of a document's arena slice, in order, and the facet bit each is counted under.
     const sectionCounts = [raw.language, raw.subject, raw.author, raw.collection, raw.class, raw.library, raw.availableAt];
+    const materialCounts = raw.material;
+    const yearCounts = raw.year;
     const arena = this.#arena;
     const offset = this.#offset;
-    const material = this.#material;
-    const years = this.#year;
-    const alive = this.#alive;
     const size = this.#size;
     // Above EXACT_COUNTS matches, counts come from an even sample and are scaled (and flagged).
     const exact = opts.exactCounts ?? EXACT_COUNTS;
     const stride = hits.length > exact ? Math.ceil(hits.length / exact) : 1;
     const noFilters = FacetStore.activeFilters(filters).length === 0;
-    for (let h = 0; h < hits.length; h++) {
+    // Hits come in blocks: first each one's slice is read once (independent loads the processor
+    // overlaps), then counted from cache. A slice read cold costs more than counting it.
+    const block = this.#block;
+    let touched = 0;
+    for (let b = 0; b < hits.length; b += BLOCK) {
+      const end = Math.min(b + BLOCK, hits.length);
+      for (let h = b; h < end; h++) {
+        const id = hits[h]!;
+        const o = id < size ? offset[id]! : DEAD;
+        block[h - b] = o;
+        if (o !== DEAD) touched += arena[o]!;
+      }
+      for (let h = b; h < end; h++) {
       const id = hits[h]!;
-      if (id >= size || !alive[id]) continue;
+      let at = block[h - b]!;
+      if (at === DEAD) continue;
       const mask = noFilters ? 0 : this.#failures(id, c);
       if (mask === 0) out[k++] = id;
       // The sample: ids picked by a multiplicative hash, so no pattern in the ids biases it.
       if (!wantCounts || (stride > 1 && Math.imul(id, 0x9e3779b1) >>> 0 >= SAMPLE_SPAN / stride)) continue;
-      // Counted for facet f when it fails no filter but possibly f's own.
-      const only = mask === 0 ? -1 : (mask & (mask - 1)) === 0 ? 31 - Math.clz32(mask) : -2;
-      if (only === -2) continue;
-      if (only === -1 || only === 0) raw.material[material[id]!]!++;
-      let at = offset[id]!;
+      if (mask === 0) {
+        // Passes every filter (the common case): every facet counts it.
+        materialCounts[arena[at]!]!++;
+        const y = arena[at + 1]!;
+        if (y > 0) yearCounts[y]!++;
+        at += HEAD;
+        let n = 0;
+        for (let sec = 0; sec < 7; sec++) {
+          n = arena[at++]!;
+          const m = sectionCounts[sec]!;
+          for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
+          at += n;
+        }
+        // The last section is `available`: a copy on the shelf somewhere.
+        if (n > 0) availableAnywhere++;
+        continue;
+      }
+      // Counted for facet f when it fails no filter but f's own.
+      if ((mask & (mask - 1)) !== 0) continue;
+      const only = 31 - Math.clz32(mask);
+      if (only === 0) materialCounts[arena[at]!]!++;
+      if (only === 8) {
+        const y = arena[at + 1]!;
+        if (y > 0) yearCounts[y]!++;
+      }
+      at += HEAD;
       for (let sec = 0; sec < 7; sec++) {
         const n = arena[at++]!;
-        const bit = sec + 1;
-        if (only === -1 || only === bit) {
+        if (only === sec + 1) {
           const m = sectionCounts[sec]!;
           for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
           if (sec === 6 && n > 0) availableAnywhere++;
         }
         at += n;
       }
-      if (only === -1 || only === 8) {
-        const y = years[id]!;
-        if (y > 0) raw.year[y]!++;
       }
     }
-    if (stride > 1) {
-      for (const m of [raw.material, ...sectionCounts, raw.year]) for (let i = 0; i < m.length; i++) m[i]! *= stride;
-      availableAnywhere *= stride;
-    }
+    this.#touched = touched;
     const ids = out.subarray(0, k);
     if (!wantCounts) return { ids, counts: null };
-    const nonZero = (m: Uint32Array): [number, number][] => {
+    const d = this.#dicts;
+    // Reads the counts (scaled for a sample) and leaves the array zeroed for the next call.
+    const drain = (m: Uint32Array, length = m.length): [number, number][] => {
       const e: [number, number][] = [];
-      for (let i = 0; i < m.length; i++) if (m[i]! > 0) e.push([i, m[i]!]);
+      for (let i = 0; i < length; i++) {
+        if (m[i] === 0) continue;
+        e.push([i, m[i]! * stride]);
+        m[i] = 0;
+      }
       return e;
     };
     const named = (facet: TextFacet, m: Uint32Array) => {
       const values = d[facet].values;
-      // By count (numbers only: cheap over thousands of authors), then cut, then Vietnamese order
-      // among equal counts, including those tied with the last one kept.
-      const entries = nonZero(m).sort((a, b) => b[1] - a[1]);
-      let top = entries;
-      if (opts.topN && (facet === 'subject' || facet === 'author') && entries.length > opts.topN) {
-        const floor = entries[opts.topN - 1]![1];
-        let end = opts.topN;
-        while (end < entries.length && entries[end]![1] === floor) end++;
-        top = entries.slice(0, end);
-      }
       const dict = d[facet];
+      const cut = opts.topN && (facet === 'subject' || facet === 'author') ? opts.topN : 0;
+      // Only the values counted at least as often as the topN-th (a result set can have tens of
+      // thousands of authors: sorting them all to keep 30 cost milliseconds), then by count and
+      // Vietnamese order among equal counts, including those tied with the last one kept.
+      const top = cut > 0 ? drainAtLeast(m, nthLargest(m, cut), stride) : drain(m);
       top.sort((a, b) => b[1] - a[1] || (dict.key(a[0]) < dict.key(b[0]) ? -1 : dict.key(a[0]) > dict.key(b[0]) ? 1 : 0));
-      if (opts.topN && (facet === 'subject' || facet === 'author')) top = top.slice(0, opts.topN);
-      return new Map(top.map(([k2, v]) => [values[k2]!, v]));
+      return new Map((cut > 0 ? top.slice(0, cut) : top).map(([k2, v]) => [values[k2]!, v]));
     };
     const decade = new Map<number, number>();
-    for (const [y, n] of nonZero(raw.year)) {
+    for (const [y, n] of drain(raw.year, this.#maxYear + 1)) {
       const dec = Math.floor(y / 10) * 10;
       decade.set(dec, (decade.get(dec) ?? 0) + n);
     }
@@ -477,13 +557,42 @@ export class FacetStore {
         author: named('author', raw.author),
         collection: named('collection', raw.collection),
         class: named('class', raw.class),
-        library: new Map(nonZero(raw.library)),
-        availableAt: new Map(nonZero(raw.availableAt)),
-        availableAnywhere,
+        library: new Map(drain(raw.library)),
+        availableAt: new Map(drain(raw.availableAt)),
+        availableAnywhere: availableAnywhere * stride,
         decade,
         approximate: stride > 1,
       },
     };
+  }
+
+  #scratch: Counters | null = null;
+  readonly #block = new Uint32Array(BLOCK);
+  /** Kept so the compiler cannot drop the reads ahead in filterAndCount. */
+  #touched = 0;
+
+  /**
+   * Zeroed count arrays as long as the dictionaries and the unit ids need. Allocating them per
+   * search (a year array alone is 256 KB) cost more than counting a small result set.
+   */
+  #counters(): Counters {
+    const d = this.#dicts;
+    const units = this.#maxUnit + 1;
+    const s = this.#scratch;
+    const fit = (a: Uint32Array | undefined, n: number) => (a && a.length >= n ? a : new Uint32Array(Math.ceil(n * 1.25) + 16));
+    const next: Counters = {
+      material: fit(s?.material, d.material.values.length),
+      language: fit(s?.language, d.language.values.length),
+      subject: fit(s?.subject, d.subject.values.length),
+      author: fit(s?.author, d.author.values.length),
+      collection: fit(s?.collection, d.collection.values.length),
+      class: fit(s?.class, d.class.values.length),
+      library: fit(s?.library, units),
+      availableAt: fit(s?.availableAt, units),
+      year: s?.year ?? new Uint32Array(65536),
+    };
+    this.#scratch = next;
+    return next;
   }
 
   /** The filter keys a request set (for tests and the API's echo). */

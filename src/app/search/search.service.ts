@@ -17,6 +17,7 @@ import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.j
 import { LeafCache, type LeafCacheOptions } from './evaluate.js';
 import { ResultCache, type ResultCacheOptions } from './result-cache.js';
 import { IdSet } from './id-set.js';
+import { RankCache } from './rank-cache.js';
 
 export const SORTS = ['relevance', 'newest', 'oldest', 'title', 'author'] as const;
 export type SearchSort = (typeof SORTS)[number];
@@ -90,6 +91,7 @@ export class SearchService {
   readonly #facets = new FacetStore();
   readonly #leaves: LeafCache;
   readonly #answers: ResultCache<SearchResponse>;
+  readonly #ranks = new RankCache();
 
   constructor(index: SearchIndex, opts: { leafCache?: LeafCacheOptions; resultCache?: ResultCacheOptions } = {}) {
     this.#index = index;
@@ -257,16 +259,18 @@ export class SearchService {
       const add = (xs: Iterable<number>) => {
         for (const id of xs) if (member.has(id)) pool.add(id);
       };
+      // The newest hits matching a narrower form of the query, from the same kept word sets.
+      const newest = (e: MatchExpr, limit: number) => this.#leaves.newestAmong(e, ids, limit, this.#index, this.#facets);
       const titleOnly = restrict(expr, ['title']);
-      if (titleOnly) add(await this.#index.match(titleOnly, { limit: TIER }));
+      if (titleOnly) add(await newest(titleOnly, TIER));
       const exact = exactTitleExpr(words);
-      if (exact) add(await this.#index.match({ op: 'and', args: [expr, exact] }, { limit: TIER }));
+      if (exact) add(await newest(exact, TIER));
       const authorOnly = restrict(expr, ['author']);
-      if (authorOnly) add(await this.#index.match(authorOnly, { limit: TIER / 3 }));
+      if (authorOnly) add(await newest(authorOnly, TIER / 3));
       for (let i = ids.length - 1, n = 0; i >= 0 && n < TIER; i--, n++) pool.add(ids[i]!);
       candidates = [...pool];
     }
-    const rows = await this.#index.rankRows(candidates);
+    const rows = await this.#ranks.rows(candidates, this.#index, this.#facets);
     const scored = rows.map((r) => ({ r, s: fullTextOnly.has(r.id) ? 0 : scoreDoc(words, r.rank, { wholeTitle: whole.has(r.id) }) }));
     scored.sort((a, b) => b.s - a.s || b.r.holdings - a.r.holdings || (b.r.year ?? 0) - (a.r.year ?? 0) || b.r.id - a.r.id);
     return { order: scored.map((x) => x.r.id), scores: new Map(scored.map((x) => [x.r.id, x.s])) };
