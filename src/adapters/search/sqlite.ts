@@ -205,27 +205,16 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async rows(ids: readonly number[]): Promise<SearchRow[]> {
-    const out: SearchRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      const rows = this.#reader()
-        .prepare(`select id, display, year, holdings, created_at from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`)
-        .all(...part) as Record<string, unknown>[];
-      out.push(...rows.map(searchRowOf));
-    }
-    return out;
+    if (ids.length === 0) return [];
+    // One prepared statement for any number of ids (an `in (?, ?, …)` list is a new statement each time).
+    const rows = this.#q(`select id, display, year, holdings, created_at from search_docs where id in (select value from json_each(?)) and alive = 1`).all(JSON.stringify(ids)) as Record<string, unknown>[];
+    return rows.map(searchRowOf);
   }
 
   async rankRows(ids: readonly number[]): Promise<RankRow[]> {
-    const out: RankRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      const rows = this.#reader()
-        .prepare(`select id, rank, year, holdings from search_docs where alive = 1 and id in (${part.map(() => '?').join(',')})`)
-        .all(...part) as Record<string, unknown>[];
-      for (const r of rows) out.push(rankRowOf(r));
-    }
-    return out;
+    if (ids.length === 0) return [];
+    const rows = this.#q(`select id, rank, year, holdings from search_docs where id in (select value from json_each(?)) and alive = 1`).all(JSON.stringify(ids)) as Record<string, unknown>[];
+    return rows.map(rankRowOf);
   }
 
   async sortKeys(ids: readonly number[], by: 'title' | 'author'): Promise<{ id: number; key: string }[]> {

@@ -474,51 +474,51 @@ export class FacetStore {
         if (o !== DEAD) touched += arena[o]!;
       }
       for (let h = b; h < end; h++) {
-      const id = hits[h]!;
-      let at = block[h - b]!;
-      if (at === DEAD) continue;
-      const mask = noFilters ? 0 : this.#failures(id, c);
-      if (mask === 0) out[k++] = id;
-      // The sample: ids picked by a multiplicative hash, so no pattern in the ids biases it.
-      if (!wantCounts || (stride > 1 && Math.imul(id, 0x9e3779b1) >>> 0 >= SAMPLE_SPAN / stride)) continue;
-      if (mask === 0) {
-        // Passes every filter (the common case): every facet counts it.
-        materialCounts[arena[at]!]!++;
-        const y = arena[at + 1]!;
-        if (y > 0) yearCounts[y]!++;
+        const id = hits[h]!;
+        let at = block[h - b]!;
+        if (at === DEAD) continue;
+        const mask = noFilters ? 0 : this.#failures(id, c);
+        if (mask === 0) out[k++] = id;
+        // The sample: ids picked by a multiplicative hash, so no pattern in the ids biases it.
+        if (!wantCounts || (stride > 1 && Math.imul(id, 0x9e3779b1) >>> 0 >= SAMPLE_SPAN / stride)) continue;
+        if (mask === 0) {
+          // Passes every filter (the common case): every facet counts it.
+          materialCounts[arena[at]!]!++;
+          const y = arena[at + 1]!;
+          if (y > 0) yearCounts[y]!++;
+          at += HEAD;
+          let n = 0;
+          for (let sec = 0; sec < 7; sec++) {
+            n = arena[at++]!;
+            const m = sectionCounts[sec]!;
+            for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
+            at += n;
+          }
+          // The last section is `available`: a copy on the shelf somewhere.
+          if (n > 0) availableAnywhere++;
+          continue;
+        }
+        // Counted for facet f when it fails no filter but f's own.
+        if ((mask & (mask - 1)) !== 0) continue;
+        const only = 31 - Math.clz32(mask);
+        if (only === 0) materialCounts[arena[at]!]!++;
+        if (only === 8) {
+          const y = arena[at + 1]!;
+          if (y > 0) yearCounts[y]!++;
+        }
         at += HEAD;
-        let n = 0;
         for (let sec = 0; sec < 7; sec++) {
-          n = arena[at++]!;
-          const m = sectionCounts[sec]!;
-          for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
+          const n = arena[at++]!;
+          if (only === sec + 1) {
+            const m = sectionCounts[sec]!;
+            for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
+            if (sec === 6 && n > 0) availableAnywhere++;
+          }
           at += n;
         }
-        // The last section is `available`: a copy on the shelf somewhere.
-        if (n > 0) availableAnywhere++;
-        continue;
-      }
-      // Counted for facet f when it fails no filter but f's own.
-      if ((mask & (mask - 1)) !== 0) continue;
-      const only = 31 - Math.clz32(mask);
-      if (only === 0) materialCounts[arena[at]!]!++;
-      if (only === 8) {
-        const y = arena[at + 1]!;
-        if (y > 0) yearCounts[y]!++;
-      }
-      at += HEAD;
-      for (let sec = 0; sec < 7; sec++) {
-        const n = arena[at++]!;
-        if (only === sec + 1) {
-          const m = sectionCounts[sec]!;
-          for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
-          if (sec === 6 && n > 0) availableAnywhere++;
-        }
-        at += n;
-      }
       }
     }
-    this.#touched = touched;
+    block[BLOCK] = touched;
     const ids = out.subarray(0, k);
     if (!wantCounts) return { ids, counts: null };
     const d = this.#dicts;
@@ -567,9 +567,8 @@ export class FacetStore {
   }
 
   #scratch: Counters | null = null;
-  readonly #block = new Uint32Array(BLOCK);
-  /** Kept so the compiler cannot drop the reads ahead in filterAndCount. */
-  #touched = 0;
+  /** The block's offsets, and in its last slot what the reads ahead summed (so no compiler drops them). */
+  readonly #block = new Uint32Array(BLOCK + 1);
 
   /**
    * Zeroed count arrays as long as the dictionaries and the unit ids need. Allocating them per

@@ -253,20 +253,22 @@ export class SearchService {
     if (ids.length <= RANK_ALL) {
       candidates = [...ids];
     } else {
-      const member = new IdSet(ids);
+      const ascending = isAscending(ids) ? ids : Uint32Array.from(ids).sort();
       const pool = new Set<number>();
-      for (const id of whole) if (member.has(id)) pool.add(id);
+      for (const id of whole) if (contains(ascending, id)) pool.add(id);
       const add = (xs: Iterable<number>) => {
-        for (const id of xs) if (member.has(id)) pool.add(id);
+        for (const id of xs) pool.add(id);
       };
       // The newest hits matching a narrower form of the query, from the same kept word sets.
-      const newest = (e: MatchExpr, limit: number) => this.#leaves.newestAmong(e, ids, limit, this.#index, this.#facets);
+      const newest = (e: MatchExpr, limit: number) => this.#leaves.newestAmong(e, ascending, limit, this.#index, this.#facets);
+      // Phrases loosened to their words: candidates need not be exact (scoring is), and the
+      // sets of single words in one column are shared by many more queries than phrases are.
       const titleOnly = restrict(expr, ['title']);
-      if (titleOnly) add(await newest(titleOnly, TIER));
+      if (titleOnly) add(await newest(loosened(titleOnly), TIER));
       const exact = exactTitleExpr(words);
       if (exact) add(await newest(exact, TIER));
       const authorOnly = restrict(expr, ['author']);
-      if (authorOnly) add(await newest(authorOnly, TIER / 3));
+      if (authorOnly) add(await newest(loosened(authorOnly), TIER / 3));
       for (let i = ids.length - 1, n = 0; i >= 0 && n < TIER; i--, n++) pool.add(ids[i]!);
       candidates = [...pool];
     }
@@ -419,6 +421,25 @@ function frozen(r: SearchResponse): SearchResponse {
   return Object.freeze(r);
 }
 
+function isAscending(ids: Uint32Array): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i]! <= ids[i - 1]!) return false;
+  return true;
+}
+
+/** Binary search in ascending ids. */
+function contains(ids: Uint32Array, id: number): boolean {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = ids[mid]!;
+    if (x === id) return true;
+    if (x < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 function hasNot(e: MatchExpr): boolean {
   if (e.op === 'not') return true;
   if (e.op === 'and' || e.op === 'or') return e.args.some(hasNot);
@@ -450,6 +471,22 @@ function restrict(e: MatchExpr, cols: readonly SearchColumn[]): MatchExpr | null
       const args = e.args.map((a) => restrict(a, cols)).filter((a): a is MatchExpr => a !== null);
       return args.length === 0 ? null : { op: e.op, args };
     }
+  }
+}
+
+/** The same expression with every phrase replaced by all of its words (in the same columns). */
+function loosened(e: MatchExpr): MatchExpr {
+  switch (e.op) {
+    case 'tok':
+      return e;
+    case 'phrase':
+      return e.tokens.length === 1
+        ? { op: 'tok', cols: e.cols, token: e.tokens[0]!, prefix: false }
+        : { op: 'and', args: e.tokens.map((token) => ({ op: 'tok' as const, cols: e.cols, token, prefix: false })) };
+    case 'not':
+      return e;
+    default:
+      return { op: e.op, args: e.args.map(loosened) };
   }
 }
 
