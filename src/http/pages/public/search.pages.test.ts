@@ -53,6 +53,23 @@ describeEachDialect('search pages', (dialect) => {
 
   const page = async (url: string, headers: Record<string, string> = {}) => env.app.inject({ url, headers });
 
+  it('drills down the library facet: members are listed under a chosen library, a link chooses one otherwise', async () => {
+    const html = (await page('/search?q=truyen')).body;
+    // PROV is alone on the first level, so its members are listed; theirs are not, each district has a link instead.
+    expect(html).toContain('name="libraryFilter" value="DIST-A"');
+    expect(html).not.toContain('name="libraryFilter" value="COMM-A1"');
+    expect(html).toContain(`<a class="facet-sub facet-drill" href="/search?q=truyen&amp;libraryFilter=DIST-A">Các đơn vị trực thuộc (1)</a>`);
+    const chosen = (await page('/search?q=truyen&libraryFilter=DIST-A')).body;
+    expect(chosen).toMatch(/name="libraryFilter" value="DIST-A" checked/);
+    expect(chosen).toContain('name="libraryFilter" value="COMM-A1"');
+    expect(chosen).not.toContain('name="libraryFilter" value="COMM-B1"');
+    // Choosing a commune keeps the path to it open.
+    const commune = (await page('/search?q=truyen&libraryFilter=COMM-A2')).body;
+    expect(commune).toMatch(/name="libraryFilter" value="COMM-A2" checked/);
+    const en = (await page('/search?q=truyen', { 'accept-language': 'en' })).body;
+    expect(en).toContain('Libraries below it (1)</a>');
+  });
+
   it('searches with a plain GET form and shows results, facets and paging without JavaScript', async () => {
     const res = await page('/search?q=truyen');
     expect(res.statusCode).toBe(200);

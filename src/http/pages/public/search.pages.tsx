@@ -276,28 +276,35 @@ function FacetGroup({ ctx, title, name, values }: { ctx: PageCtx; title: string;
 const anySelected = (n: LibraryNode): boolean => n.selected || n.children.some(anySelected);
 
 /**
- * The libraries holding hits, in tree order and by name. The first level shows its members; deeper
- * levels fold, and a long list shows its first entries with the rest under "more" (opened when a
- * chosen library is among them).
+ * The libraries holding hits, in tree order and by name, drilled down: a library's members are
+ * listed when it, or one of them, is chosen (or when it is alone on its level); otherwise it
+ * says how many it has, as a link that chooses it. A network of 300 units would otherwise send
+ * every one of them, each a checkbox with a count, on every results page — most of the page's
+ * weight on a phone. A long list shows its first entries with the rest under "more" (opened when
+ * a chosen library is among them).
  */
-function LibraryNodes({ ctx, nodes, depth }: { ctx: PageCtx; nodes: readonly LibraryNode[]; depth: number }) {
-  const item = (n: LibraryNode) => (
-    <li>
-      <label class="facet-option">
-        <input type="checkbox" name="libraryFilter" value={n.code} checked={n.selected} />
-        <span class="facet-label">{n.name}</span>
-        <Count n={n.count} />
-      </label>
-      {n.children.length === 0 ? null : depth === 0 ? (
-        <LibraryNodes ctx={ctx} nodes={n.children} depth={depth + 1} />
-      ) : (
-        <details class="facet-sub" open={n.children.some(anySelected)}>
-          <summary>{ctx.t('search.facets.units', { count: n.children.length })}</summary>
-          <LibraryNodes ctx={ctx} nodes={n.children} depth={depth + 1} />
-        </details>
-      )}
-    </li>
-  );
+function LibraryNodes({ ctx, state, nodes, depth }: { ctx: PageCtx; state: SearchState; nodes: readonly LibraryNode[]; depth: number }) {
+  const item = (n: LibraryNode) => {
+    const open = n.children.length > 0 && (nodes.length === 1 || anySelected(n));
+    return (
+      <li>
+        <label class="facet-option">
+          <input type="checkbox" name="libraryFilter" value={n.code} checked={n.selected} />
+          <span class="facet-label">{n.name}</span>
+          <Count n={n.count} />
+        </label>
+        {n.children.length === 0 ? null : open ? (
+          <div class="facet-sub">
+            <LibraryNodes ctx={ctx} state={state} nodes={n.children} depth={depth + 1} />
+          </div>
+        ) : (
+          <a class="facet-sub facet-drill" href={link(state, { libraryFilter: [...state.libraryFilter, n.code] })}>
+            {ctx.t('search.facets.units', { count: n.children.length })}
+          </a>
+        )}
+      </li>
+    );
+  };
   const limit = nodes.length > SHOWN + 2 ? SHOWN : nodes.length;
   const more = nodes.slice(limit);
   return (
@@ -362,7 +369,7 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
           {libraries.length > 0 ? (
             <fieldset class="facet">
               <legend>{t('search.facet.library')}</legend>
-              <LibraryNodes ctx={ctx} nodes={libraries} depth={0} />
+              <LibraryNodes ctx={ctx} state={state} nodes={libraries} depth={0} />
             </fieldset>
           ) : null}
           <FacetGroup ctx={ctx} title={t('search.facet.material')} name="material" values={f.material} />
