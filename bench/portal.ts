@@ -29,6 +29,8 @@
  * ratio to the static ceiling, and the load average. The goal: results pages at p95 ≤ 150 ms.
  *
  *     npm run bench -- portal [--size small|full] [--dialect sqlite|postgres|both]
+ *
+ * By hand, on a catalogue already loaded: `LIENTHONG_BENCH_PORTAL_DB=<file>` (see `existing`).
  */
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
@@ -175,10 +177,32 @@ async function warm(servers: PortalServers, paths: readonly string[]): Promise<n
   return (performance.now() - t0) / 1000;
 }
 
-async function runOn(ctx: BenchContext, dialect: BenchDialect, plan: Plan, processes: number): Promise<Outcome> {
-  const temp = await ctx.tempDatabase(dialect);
+/**
+ * `LIENTHONG_BENCH_PORTAL_DB=<sqlite file>`: a catalogue an earlier run (or `bench/lib/load.ts` and a
+ * reindex) already loaded, used as it is instead of loading and indexing one (7 minutes at `full`);
+ * only for by-hand runs. It must hold the generated catalogue at the plan's size; the run touches
+ * one record of it.
+ */
+async function existing(ctx: BenchContext, dialect: BenchDialect, plan: Plan, url: string) {
+  if (dialect !== 'sqlite') throw new BenchFailure('LIENTHONG_BENCH_PORTAL_DB is a SQLite file: run it with --dialect sqlite');
+  const handle = openDatabase({ url, poolSize: 1 });
   try {
-    const data = await prepare(ctx, dialect, plan, temp.url);
+    const n = await sql<{ n: number; items: number; lo: number; hi: number }>`select (select count(*) from search_docs where alive = 1) as n, (select count(*) from items) as items, (select min(id) from bib_records) as lo, (select max(id) from bib_records) as hi`.execute(handle.db);
+    const row = n.rows[0]!;
+    if (Number(row.n) !== plan.records) throw new BenchFailure(`${url} has ${row.n} indexed records, not ${plan.records}`);
+    const communes = await sql<{ code: string }>`select code from org_units where type_code = 'commune' order by id`.execute(handle.db);
+    ctx.log(`  using ${url} as it is: ${formatCount(Number(row.n))} records`);
+    return { items: Number(row.items), loadSeconds: 0, reindexSeconds: 0, communes: communes.rows.map((r) => r.code), ids: { min: Number(row.lo), max: Number(row.hi) } };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function runOn(ctx: BenchContext, dialect: BenchDialect, plan: Plan, processes: number): Promise<Outcome> {
+  const given = process.env.LIENTHONG_BENCH_PORTAL_DB;
+  const temp = given ? { url: given, drop: async () => {} } : await ctx.tempDatabase(dialect);
+  try {
+    const data = given ? await existing(ctx, dialect, plan, given) : await prepare(ctx, dialect, plan, temp.url);
     // `LIENTHONG_BENCH_PORTAL_PROFILE=<dir>`: each server process writes a V8 CPU profile there on exit.
     const profileDir = process.env.LIENTHONG_BENCH_PORTAL_PROFILE;
     const servers = await startServers({ databaseUrl: temp.url, processes, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
