@@ -141,6 +141,18 @@ describe.skipIf(!chromiumPath)('the reader’s search in a real browser', () => 
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${base}/search?q=van+hoc`);
     expect(await page.locator('.facet-tree').textContent()).toContain('Thư viện tỉnh');
+    // The tree drills down: a library's members are listed once it is chosen, by its link.
+    await page.goto(`${base}/search`);
+    const boxes = page.locator('.facet-tree input[name="libraryFilter"]');
+    const shown = await boxes.count();
+    const drill = page.locator('a.facet-drill').first();
+    expect(await drill.textContent()).toMatch(/^Các đơn vị trực thuộc \(\d+\)$/);
+    await drill.click();
+    await page.waitForURL(/libraryFilter=/);
+    expect(await page.locator('.facet-tree input[name="libraryFilter"]:checked').count()).toBe(1);
+    expect(await boxes.count()).toBeGreaterThan(shown);
+    await shoot(page, 'search-library-drilled');
+    await page.goto(`${base}/search?q=van+hoc`);
     await page.getByRole('radio', { name: 'Có trên giá ngay bây giờ' }).click();
     await page.waitForURL(/available=anywhere/);
     expect(await page.locator('ol.results .avail').allTextContents()).not.toContain('Hiện không còn bản nào trên giá');
