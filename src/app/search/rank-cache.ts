@@ -64,13 +64,13 @@ export class RankCache {
     }
     this.hits += out.length;
     this.misses += missing.length;
-    if (missing.length === 0 || this.#max === 0) return missing.length === 0 ? out : [...out, ...(await index.rankRows(missing))];
+    if (missing.length === 0) return out;
     const mark = store.mark;
     const read = await index.rankRows(missing);
-    // Kept only if nothing changed while reading (a change would be dropped at the next look anyway,
-    // but not one that committed between the change log's mark and the read).
+    // Another search may have caught the facet store up while this one read: a row read before a
+    // change it logged would never be dropped, so rows read across a move are not kept.
     const current = store.mark;
-    if (mark.epoch === current.epoch && mark.changes === current.changes) {
+    if (this.#max > 0 && mark.epoch === current.epoch && mark.changes === current.changes) {
       for (const r of read) this.#put(r);
     }
     return [...out, ...read];
