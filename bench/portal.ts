@@ -33,6 +33,7 @@
  * By hand, on a catalogue already loaded: `LIENTHONG_BENCH_PORTAL_DB=<file>` (see `existing`).
  */
 import { loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createContainer } from '../src/main/container.js';
 import { createStore } from '../src/adapters/db/store.js';
@@ -181,7 +182,8 @@ async function warm(servers: PortalServers, paths: readonly string[]): Promise<n
  * `LIENTHONG_BENCH_PORTAL_DB=<sqlite file>`: a catalogue an earlier run (or `bench/lib/load.ts` and a
  * reindex) already loaded, used as it is instead of loading and indexing one (7 minutes at `full`);
  * only for by-hand runs. It must hold the generated catalogue at the plan's size; the run touches
- * one record of it.
+ * one record of it. When the file does not exist yet, the run loads the catalogue into it and keeps
+ * it for the next run.
  */
 async function existing(ctx: BenchContext, dialect: BenchDialect, plan: Plan, url: string) {
   if (dialect !== 'sqlite') throw new BenchFailure('LIENTHONG_BENCH_PORTAL_DB is a SQLite file: run it with --dialect sqlite');
@@ -202,7 +204,7 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, plan: Plan, proce
   const given = process.env.LIENTHONG_BENCH_PORTAL_DB;
   const temp = given ? { url: given, drop: async () => {} } : await ctx.tempDatabase(dialect);
   try {
-    const data = given ? await existing(ctx, dialect, plan, given) : await prepare(ctx, dialect, plan, temp.url);
+    const data = given && existsSync(given) ? await existing(ctx, dialect, plan, given) : await prepare(ctx, dialect, plan, temp.url);
     // `LIENTHONG_BENCH_PORTAL_PROFILE=<dir>`: each server process writes a V8 CPU profile there on exit.
     const profileDir = process.env.LIENTHONG_BENCH_PORTAL_PROFILE;
     const servers = await startServers({ databaseUrl: temp.url, processes, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });

@@ -233,6 +233,15 @@ describe('FacetStore.sync', () => {
     expect(plain(store.filterAndCount(ids(3, 70_000), {}).counts).library).toEqual({ 1: 1, 40000: 1 });
   });
 
+  it('takes unit ids up to 2^24 - 1 and says plainly when one is larger (values are tagged in 24 bits)', async () => {
+    const { store } = await loaded([[1, facets({ held: [1, 2 ** 24 - 1], available: [2 ** 24 - 1] })]]);
+    const counts = plain(store.filterAndCount(ids(1), {}).counts);
+    expect(counts.library).toEqual({ 1: 1, [2 ** 24 - 1]: 1 });
+    expect(counts.availableAt).toEqual({ [2 ** 24 - 1]: 1 });
+    expect(counts.availableAnywhere).toBe(1);
+    await expect(loaded([[1, facets({ held: [2 ** 24] })]])).rejects.toThrow(/unit id 16777216 of document 1 does not fit in the facet store's 24 bits/);
+  });
+
   it('runs overlapping syncs one after the other', async () => {
     const index = new FakeIndex();
     index.write(DOCS);

@@ -12,9 +12,18 @@ import { sortKey } from '../../text/vi.js';
 /** Facets whose values are strings (dictionary-coded here). */
 export const TEXT_FACETS = ['material', 'language', 'subject', 'author', 'collection', 'class'] as const;
 export type TextFacet = (typeof TEXT_FACETS)[number];
-/** Section order in a document's slice of the arena. */
-type Section = 'language' | 'subject' | 'author' | 'collection' | 'class' | 'held' | 'available';
-const S: Record<Section, number> = { language: 0, subject: 1, author: 2, collection: 3, class: 4, held: 5, available: 6 };
+/**
+ * A document's slice of the arena is a flat list of tagged values, `section << 24 | value`: its
+ * languages, subjects, authors, collections, classes, units holding it, units with it on the
+ * shelf, its material, its year (if any) and, if it is on a shelf anywhere, one `anywhere` mark.
+ * Counting a slice is one tight loop (`counts[tag][value]++`), with no branch per section.
+ */
+const S = { language: 0, subject: 1, author: 2, collection: 3, class: 4, held: 5, available: 6, material: 7, year: 8, anywhere: 9 } as const;
+type Section = keyof typeof S;
+const TAG = 24;
+const VALUE = (1 << TAG) - 1;
+/** Values per section and document, at most (a record with more counts the first ones). */
+const PER_SECTION = 255;
 
 export interface FacetFilters {
   material?: readonly string[];
@@ -61,6 +70,7 @@ class Dictionary {
     let id = this.ids.get(v);
     if (id === undefined) {
       id = this.values.length;
+      if (id > VALUE) throw new RangeError(`more than ${VALUE + 1} distinct facet values: they do not fit in the facet store's ${TAG} bits`);
       this.values.push(v);
       this.ids.set(v, id);
     }
@@ -78,6 +88,7 @@ interface Counters {
   library: Uint32Array;
   availableAt: Uint32Array;
   year: Uint32Array;
+  anywhere: Uint32Array;
 }
 
 interface CompiledFilters {
@@ -88,7 +99,7 @@ interface CompiledFilters {
   collection: Set<number> | null;
   class: Set<number> | null;
   library: Set<number> | null;
-  available: 'anywhere' | number | null;
+  available: 'anywhere' | Set<number> | null;
   yearFrom: number | null;
   yearTo: number | null;
 }
@@ -134,8 +145,8 @@ const BLOCK = 16;
 
 /** `offset` of a document that is not live. */
 const DEAD = 0xffffffff;
-/** A document's slice of the arena: material, year, then the sections ([count, v1, v2, …] each). */
-const HEAD = 2;
+/** The section counted for each filter bit of {@link FacetStore#failures} (available: also `anywhere`). */
+const FILTER_SECTION = [S.material, S.language, S.subject, S.author, S.collection, S.class, S.held, S.available, S.year];
 
 function deadOffsets(n: number): Uint32Array {
   return new Uint32Array(n).fill(DEAD);
@@ -274,6 +285,10 @@ export class FacetStore {
   }
 
   #apply(r: FacetRow): void {
+    // Checked before anything changes: the document's old values stay as they were.
+    for (const u of r.alive && r.facets ? [...r.facets.held, ...r.facets.available] : []) {
+      if (!(u >= 0 && u <= VALUE)) throw new RangeError(`unit id ${u} of document ${r.id} does not fit in the facet store's ${TAG} bits`);
+    }
     this.#logChange(r.id);
     this.#grow(r.id);
     if (r.id >= this.#size) this.#size = r.id + 1;
@@ -296,28 +311,30 @@ export class FacetStore {
     this.#material[r.id] = this.#dicts.material.id(f.material);
     this.#year[r.id] = f.year ?? 0;
     if (this.#year[r.id]! > this.#maxYear) this.#maxYear = this.#year[r.id]!;
-    const parts: number[][] = [
-      f.languages.map((v) => this.#dicts.language.id(v)),
-      f.subjects.map((v) => this.#dicts.subject.id(v)),
-      f.authors.map((v) => this.#dicts.author.id(v)),
-      f.collections.map((v) => this.#dicts.collection.id(v)),
-      f.classes.map((v) => this.#dicts.class.id(v)),
-      f.held,
-      f.available,
+    const parts: Array<[number, readonly number[]]> = [
+      [S.language, f.languages.map((v) => this.#dicts.language.id(v))],
+      [S.subject, f.subjects.map((v) => this.#dicts.subject.id(v))],
+      [S.author, f.authors.map((v) => this.#dicts.author.id(v))],
+      [S.collection, f.collections.map((v) => this.#dicts.collection.id(v))],
+      [S.class, f.classes.map((v) => this.#dicts.class.id(v))],
+      [S.held, f.held],
+      [S.available, f.available],
+      // Material and year in the slice too: counting reads one place per document.
+      [S.material, [this.#material[r.id]!]],
+      [S.year, this.#year[r.id] ? [this.#year[r.id]!] : []],
+      [S.anywhere, f.available.length > 0 ? [0] : []],
     ];
     for (const u of f.held) if (u > this.#maxUnit) this.#maxUnit = u;
     for (const u of f.available) if (u > this.#maxUnit) this.#maxUnit = u;
-    const need = parts.reduce((n, p) => n + 1 + Math.min(p.length, 255), HEAD);
+    const need = parts.reduce((n, [, p]) => n + Math.min(p.length, PER_SECTION), 0);
     this.#reserve(need);
     let at = this.#used;
     this.#offset[r.id] = at;
-    // Material and year in the slice too: counting reads one place per document.
-    this.#arena[at++] = this.#material[r.id]!;
-    this.#arena[at++] = this.#year[r.id]!;
-    for (const p of parts) {
-      const n = Math.min(p.length, 255);
-      this.#arena[at++] = n;
-      for (let i = 0; i < n; i++) this.#arena[at++] = p[i]!;
+    for (const [tag, p] of parts) {
+      const n = Math.min(p.length, PER_SECTION);
+      for (let i = 0; i < n; i++) {
+        this.#arena[at++] = (tag << TAG) | p[i]!;
+      }
     }
     this.#length[r.id] = need;
     this.#used = at;
@@ -352,17 +369,16 @@ export class FacetStore {
     this.#wasted = 0;
   }
 
-  /** Start of a section in a document's slice: [count, v1, v2, …]. */
-  #section(id: number, section: Section): number {
-    let at = this.#offset[id]! + HEAD;
-    for (let s = 0; s < S[section]; s++) at += 1 + this.#arena[at]!;
-    return at;
-  }
-
-  #has(id: number, section: Section, wanted: Set<number>): boolean {
-    const at = this.#section(id, section);
-    const n = this.#arena[at]!;
-    for (let i = 1; i <= n; i++) if (wanted.has(this.#arena[at + i]!)) return true;
+  /** Whether the document has a value of `section` in `wanted` (any value when `wanted` is null). */
+  #has(id: number, section: Section, wanted: Set<number> | null): boolean {
+    const arena = this.#arena;
+    const at = this.#offset[id]!;
+    const end = at + this.#length[id]!;
+    const tag = S[section];
+    for (let i = at; i < end; i++) {
+      const v = arena[i]!;
+      if (v >>> TAG === tag && (wanted === null || wanted.has(v & VALUE))) return true;
+    }
     return false;
   }
 
@@ -405,7 +421,7 @@ export class FacetStore {
       collection: textSet('collection', filters.collection),
       class: textSet('class', filters.class),
       library: filters.library && filters.library.length > 0 ? new Set(filters.library) : null,
-      available: filters.available ?? null,
+      available: filters.available === undefined ? null : filters.available === 'anywhere' ? 'anywhere' : new Set([filters.available]),
       yearFrom: filters.yearFrom ?? null,
       yearTo: filters.yearTo ?? null,
     };
@@ -421,14 +437,7 @@ export class FacetStore {
     if (c.collection && !this.#has(id, 'collection', c.collection)) mask |= 1 << 4;
     if (c.class && !this.#has(id, 'class', c.class)) mask |= 1 << 5;
     if (c.library && !this.#has(id, 'held', c.library)) mask |= 1 << 6;
-    if (c.available !== null) {
-      const at = this.#section(id, 'available');
-      const n = this.#arena[at]!;
-      let ok = false;
-      if (c.available === 'anywhere') ok = n > 0;
-      else for (let i = 1; i <= n && !ok; i++) ok = this.#arena[at + i] === c.available;
-      if (!ok) mask |= 1 << 7;
-    }
+    if (c.available !== null && !(c.available === 'anywhere' ? this.#has(id, 'anywhere', null) : this.#has(id, 'available', c.available))) mask |= 1 << 7;
     if (c.yearFrom !== null || c.yearTo !== null) {
       const y = this.#year[id]!;
       if (y === 0 || (c.yearFrom !== null && y < c.yearFrom) || (c.yearTo !== null && y > c.yearTo)) mask |= 1 << 8;
@@ -449,13 +458,11 @@ export class FacetStore {
     // Counts in typed arrays indexed by dictionary code, unit id or year: no hashing per value.
     // The arrays are kept between calls (this method never waits) and left zeroed by `drain`.
     const raw = this.#counters();
-    let availableAnywhere = 0;
-    // Sections of a document's arena slice, in order, and the facet bit each is counted under.
-    const sectionCounts = [raw.language, raw.subject, raw.author, raw.collection, raw.class, raw.library, raw.availableAt];
-    const materialCounts = raw.material;
-    const yearCounts = raw.year;
+    // The count array of each section tag (S).
+    const counts = [raw.language, raw.subject, raw.author, raw.collection, raw.class, raw.library, raw.availableAt, raw.material, raw.year, raw.anywhere];
     const arena = this.#arena;
     const offset = this.#offset;
+    const length = this.#length;
     const size = this.#size;
     // Above EXACT_COUNTS matches, counts come from an even sample and are scaled (and flagged).
     const exact = opts.exactCounts ?? EXACT_COUNTS;
@@ -475,46 +482,30 @@ export class FacetStore {
       }
       for (let h = b; h < end; h++) {
         const id = hits[h]!;
-        let at = block[h - b]!;
+        const at = block[h - b]!;
         if (at === DEAD) continue;
         const mask = noFilters ? 0 : this.#failures(id, c);
         if (mask === 0) out[k++] = id;
         // The sample: ids picked by a multiplicative hash, so no pattern in the ids biases it.
         if (!wantCounts || (stride > 1 && Math.imul(id, 0x9e3779b1) >>> 0 >= SAMPLE_SPAN / stride)) continue;
+        const stop = at + length[id]!;
         if (mask === 0) {
           // Passes every filter (the common case): every facet counts it.
-          materialCounts[arena[at]!]!++;
-          const y = arena[at + 1]!;
-          if (y > 0) yearCounts[y]!++;
-          at += HEAD;
-          let n = 0;
-          for (let sec = 0; sec < 7; sec++) {
-            n = arena[at++]!;
-            const m = sectionCounts[sec]!;
-            for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
-            at += n;
+          for (let i = at; i < stop; i++) {
+            const v = arena[i]!;
+            counts[v >>> TAG]![v & VALUE]!++;
           }
-          // The last section is `available`: a copy on the shelf somewhere.
-          if (n > 0) availableAnywhere++;
           continue;
         }
         // Counted for facet f when it fails no filter but f's own.
         if ((mask & (mask - 1)) !== 0) continue;
-        const only = 31 - Math.clz32(mask);
-        if (only === 0) materialCounts[arena[at]!]!++;
-        if (only === 8) {
-          const y = arena[at + 1]!;
-          if (y > 0) yearCounts[y]!++;
-        }
-        at += HEAD;
-        for (let sec = 0; sec < 7; sec++) {
-          const n = arena[at++]!;
-          if (only === sec + 1) {
-            const m = sectionCounts[sec]!;
-            for (let i = 0; i < n; i++) m[arena[at + i]!]!++;
-            if (sec === 6 && n > 0) availableAnywhere++;
-          }
-          at += n;
+        const only = FILTER_SECTION[31 - Math.clz32(mask)]!;
+        // Failing only the shelf filter counts for both of its facets (a unit, and anywhere).
+        const also = only === S.available ? S.anywhere : only;
+        for (let i = at; i < stop; i++) {
+          const v = arena[i]!;
+          const tag = v >>> TAG;
+          if (tag === only || tag === also) counts[tag]![v & VALUE]!++;
         }
       }
     }
@@ -559,7 +550,7 @@ export class FacetStore {
         class: named('class', raw.class),
         library: new Map(drain(raw.library)),
         availableAt: new Map(drain(raw.availableAt)),
-        availableAnywhere: availableAnywhere * stride,
+        availableAnywhere: drain(raw.anywhere)[0]?.[1] ?? 0,
         decade,
         approximate: stride > 1,
       },
@@ -589,6 +580,7 @@ export class FacetStore {
       library: fit(s?.library, units),
       availableAt: fit(s?.availableAt, units),
       year: s?.year ?? new Uint32Array(65536),
+      anywhere: s?.anywhere ?? new Uint32Array(1),
     };
     this.#scratch = next;
     return next;
