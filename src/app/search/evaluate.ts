@@ -190,7 +190,7 @@ function bytesOf(s: DocSet): number {
 }
 
 /** `ids` (ascending) in the smaller form for a catalogue whose highest id is below `size`. */
-function compact(ids: Uint32Array, size: number): DocSet {
+export function compact(ids: Uint32Array, size: number): DocSet {
   const top = ids.length === 0 ? 0 : ids[ids.length - 1]! + 1;
   const words = (Math.max(size, top) + 31) >>> 5;
   if (ids.length <= words) return { kind: 'ids', ids };
@@ -220,7 +220,7 @@ function patched(set: DocSet, changed: readonly number[], matching: Uint32Array,
   return compact(Uint32Array.from(out).sort(), size);
 }
 
-function sorted(ids: Uint32Array): Uint32Array {
+export function sorted(ids: Uint32Array): Uint32Array {
   for (let i = 1; i < ids.length; i++) if (ids[i]! < ids[i - 1]!) return Uint32Array.from(ids).sort();
   return ids;
 }
@@ -256,6 +256,11 @@ function popcount(x: number): number {
 
 function sizeOf(s: DocSet): number {
   return s.kind === 'ids' ? s.ids.length : s.n;
+}
+
+/** A set's ids, ascending. */
+export function docIds(s: DocSet): Uint32Array {
+  return s.kind === 'ids' ? s.ids : idsOf(s.bits);
 }
 
 export function idsOf(bits: Uint32Array): Uint32Array {

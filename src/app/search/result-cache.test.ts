@@ -186,6 +186,34 @@ describeEachDialect('search answers cached in the service', (dialect) => {
     expect(scoped.total).toBe(0);
     expect((await search.search({ q: 'banh tet', pageSize: 2 })).results).toEqual(all.results);
   });
+
+  it('shares one match between the pages of a search and its spellings in other cases, until the index changes', async () => {
+    const { catalog, search } = x.c.services;
+    const made: number[] = [];
+    for (const [i, year] of [2011, 2012, 2013, 2014, 2015].entries()) {
+      made.push((await catalog.create(sys, { marc: marc(`Bánh xèo miền Tây ${i}`, year), unitId: x.t.prov.id })).record.id);
+    }
+    const whole = await search.search({ q: 'bánh xèo', pageSize: 5 });
+    expect(whole.total).toBe(5);
+    const misses = search.matchCache.stats.misses;
+    const pages = [];
+    for (const page of [1, 2, 3]) pages.push(await search.search({ q: 'Bánh Xèo', pageSize: 2, page }));
+    // Three new answers (other pages, other letters), one match: the one `whole` made.
+    expect(search.matchCache.stats.misses).toBe(misses);
+    expect(pages.flatMap((p) => p.results.map((r) => r.id))).toEqual(whole.results.map((r) => r.id));
+    expect(pages.map((p) => p.query.text)).toEqual(['Bánh Xèo', 'Bánh Xèo', 'Bánh Xèo']);
+    expect(pages.map((p) => p.total)).toEqual([5, 5, 5]);
+    expect(pages[2]!.facets).toEqual(whole.facets);
+    // Unmarked, the words match more spellings: not the same search, not the same match.
+    await search.search({ q: 'banh xeo', pageSize: 2, page: 2 });
+    expect(search.matchCache.stats.misses).toBe(misses + 1);
+    // A change to the index: page 2 is worked out again and sees it.
+    await catalog.delete(sys, made[0]!);
+    const after = await search.search({ q: 'Bánh Xèo', pageSize: 2, page: 2 });
+    expect(search.matchCache.stats.misses).toBe(misses + 2);
+    expect(after.total).toBe(4);
+    expect(after.results.map((r) => r.id)).not.toContain(made[0]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@
  */
 
 export interface ResultCacheOptions {
-  /** Estimated bytes of answers kept at most (default 32 MiB); 0 keeps nothing. */
+  /** Estimated bytes of answers kept at most (default 64 MiB: about 1,000 results pages' answers); 0 keeps nothing. */
   maxBytes?: number;
 }
 
@@ -34,7 +34,7 @@ interface Entry<V> {
   bytes: number;
 }
 
-export const DEFAULT_RESULT_CACHE_BYTES = 32 * 2 ** 20;
+export const DEFAULT_RESULT_CACHE_BYTES = 64 * 2 ** 20;
 
 export class ResultCache<V> {
   readonly #maxBytes: number;
