@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql, type RawBuilder } from 'kysely';
 import { describeEachDialect, tempDatabase, type TestDialect } from '../../../test/dialects.js';
 import { count } from '../../../test/expect.js';
@@ -79,6 +79,34 @@ describeEachDialect('migrations', (dialect: TestDialect) => {
       expect((await migrate(handle)).results).toEqual([]);
       expect(await schemaOf(handle)).toEqual(fresh);
       for (const table of [...TABLES, ...SEARCH_TABLES].filter((t) => !SEEDED.has(t))) expect([table, await count({ handle }, table)]).toEqual([table, 0]);
+    });
+  });
+});
+
+describe('queries through Kysely on SQLite (statements kept by their text)', () => {
+  it('see changes when run again, and a stream left half-way leaves its statement usable', async () => {
+    await withDatabase('sqlite', {}, async (handle) => {
+      await sql`create table scratch (code text not null)`.execute(handle.db);
+      const t = () => handle.db.selectFrom('scratch' as never).select(sql<string>`code`.as('code')).orderBy(sql`code`);
+      const codes = async () => (await t().execute()).map((r) => r.code);
+      const add = (code: string) => sql`insert into scratch (code) values (${code})`.execute(handle.db);
+      expect(await codes()).toEqual([]);
+      await add('A');
+      expect(await codes()).toEqual(['A']);
+      await add('B');
+      await add('C');
+      // The same statement text streamed (Kysely holds the connection meanwhile), left half-way, then run.
+      const seen: string[] = [];
+      for await (const row of t().stream(1)) {
+        seen.push(row.code);
+        if (seen.length === 2) break;
+      }
+      expect(seen).toEqual(['A', 'B']);
+      expect(await codes()).toEqual(['A', 'B', 'C']);
+      for await (const row of t().stream(1)) seen.push(row.code);
+      expect(seen).toEqual(['A', 'B', 'A', 'B', 'C']);
+      await sql`delete from scratch where code = ${'B'}`.execute(handle.db);
+      expect(await codes()).toEqual(['A', 'C']);
     });
   });
 });

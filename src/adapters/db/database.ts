@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDatabase } from 'kysely';
 import type { Database, Dialect } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
@@ -39,6 +39,39 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+/** Statements kept per connection, by SQL text; least recently used go first. */
+const STATEMENTS_KEPT = 500;
+
+/**
+ * The connection as Kysely sees it, with its prepared statements kept: Kysely's SQLite driver
+ * prepares every query again (a tenth of a millisecond for a join, a fifth of the SQL time of a
+ * results page). A statement still being iterated (a stream) is not shared: a fresh one is
+ * prepared for the other caller.
+ */
+function statementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      kept.clear();
+      sqlite.close();
+    },
+    prepare: (text: string) => {
+      const s = kept.get(text);
+      if (s && !s.busy) {
+        kept.delete(text);
+        kept.set(text, s);
+        return s;
+      }
+      const fresh = sqlite.prepare(text);
+      if (!s) {
+        kept.set(text, fresh);
+        if (kept.size > STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      }
+      return fresh;
+    },
+  };
+}
+
 export function openDatabase(opts: OpenOptions): DatabaseHandle {
   if (isPostgresUrl(opts.url)) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
@@ -57,7 +90,7 @@ export function openDatabase(opts: OpenOptions): DatabaseHandle {
   // are read at random during imports and searches.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statementCache(sqlite) }) });
   let reader: SQLite.Database | undefined;
   const openReader = (): SQLite.Database => {
     if (opts.url === ':memory:') return sqlite;
