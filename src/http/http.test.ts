@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../test/dialects.js';
 import { PASSWORD } from '../../test/factories.js';
@@ -232,6 +233,24 @@ describe('HTTP: lockout, rate limit, language, headers and hostile input [sqlite
     expect(res.headers['content-encoding']).toBe('gzip');
     const plain = await env.app.inject('/');
     expect(res.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+  });
+
+  it('compresses a whole page in one piece, brotli or gzip, and it decompresses to the page', async () => {
+    // A page larger than the 8 KB the plugin would have streamed (on 2 cores).
+    const plain = await env.app.inject('/browse');
+    expect(plain.rawPayload.length).toBeGreaterThan(8 * 1024);
+    for (const [encoding, inflate] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const res = await env.app.inject({ url: '/browse', headers: { 'accept-encoding': encoding } });
+      expect(res.headers['content-encoding']).toBe(encoding);
+      expect(res.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+      const page = inflate(res.rawPayload).toString('utf8');
+      expect(page.endsWith('</html>')).toBe(true);
+      // Only the form token differs from one response to the next.
+      expect(page.replace(/name="_csrf" value="[^"]*"/g, '')).toBe(plain.body.replace(/name="_csrf" value="[^"]*"/g, ''));
+    }
   });
 
   it('refuses an oversized body with 413', async () => {
