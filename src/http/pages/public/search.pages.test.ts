@@ -98,6 +98,27 @@ describeEachDialect('search pages', (dialect) => {
     expect(filtered).toContain('href="/search?q=truyen&amp;libraryFilter=DIST-B&amp;language=vie&amp;sort=newest&amp;pageSize=5" aria-label="Bỏ bộ lọc: Tiếng Anh"');
   });
 
+  it('says a page past the last one is past it, and links to the last page, in both languages', async () => {
+    // 26 hits, 10 a page: 3 pages.
+    const vi = (await page('/search?q=truyen&pageSize=10&page=7')).body;
+    expect(vi).toContain('Tìm thấy 26 tài liệu');
+    expect(vi).toContain('Không có trang 7: kết quả chỉ có 3 trang.');
+    expect(vi).toContain('<a href="/search?q=truyen&amp;pageSize=10&amp;page=3">Đến trang 3, trang cuối</a>');
+    expect(vi).not.toContain('Không tìm thấy tài liệu nào.');
+    expect(vi).toContain('<a href="/search?q=truyen&amp;pageSize=10&amp;page=3" rel="prev">');
+    const en = (await page('/search?q=truyen&pageSize=10&page=7', { 'accept-language': 'en' })).body;
+    expect(en).toContain('There is no page 7: the results fill 3 pages.');
+    expect(en).toContain('Go to page 3, the last one');
+    // One page of results: said so, and the link goes back to it.
+    const one = (await page('/search?q=kieu&page=2', { 'accept-language': 'en' })).body;
+    expect(one).toContain('There is no page 2: the results fit on one page.');
+    expect(one).toContain('<a href="/search?q=kieu">Back to page 1</a>');
+    // Nothing found at all is still said as before.
+    const none = (await page('/search?q=khongcotu&page=2')).body;
+    expect(none).toContain('Không tìm thấy tài liệu nào.');
+    expect(none).not.toContain('Không có trang');
+  });
+
   it('is lenient with what it is given, and polite about the query', async () => {
     for (const qs of ['?page=abc', '?page=-1', '?page=99999', '?sort=bogus', '?pageSize=0', '?yearFrom=x', `?q=${'x'.repeat(10_000)}`, '?q=%00%01%02', '?q=((((', '?q=%22unbalanced', '?q[a]=1', '?material=&language=']) {
       const res = await page(`/search${qs}`);

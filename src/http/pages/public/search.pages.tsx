@@ -577,7 +577,8 @@ function Pager({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Sea
       <ul>
         {at > 1 ? (
           <li>
-            <a href={link(state, { page: at - 1 })} rel="prev">
+            {/* From past the last page, "previous" is the last page. */}
+            <a href={link(state, { page: Math.min(at - 1, out.pages) })} rel="prev">
               {`‹ ${t('search.pager.prev')}`}
             </a>
           </li>
@@ -634,7 +635,17 @@ function Results({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: S
         {out.total > 1 ? <SortForm ctx={ctx} state={state} /> : null}
       </div>
       <Chips ctx={ctx} state={state} out={out} />
-      {out.results.length === 0 ? (
+      {out.results.length === 0 && out.total > 0 ? (
+        // A page past the last one (an old link, a hand-typed page number): the hits are there.
+        <div class="card no-results">
+          <p>
+            <strong>{out.pages > 1 ? t('search.pastEnd', { page: fmt(ctx, out.page), pages: fmt(ctx, out.pages) }) : t('search.pastEndOne', { page: fmt(ctx, out.page) })}</strong>
+          </p>
+          <p>
+            <a href={link(state, { page: Math.max(out.pages, 1) })}>{out.pages > 1 ? t('search.pastEndLink', { page: fmt(ctx, out.pages) }) : t('search.pastEndOneLink')}</a>
+          </p>
+        </div>
+      ) : out.results.length === 0 ? (
         <div class="card no-results">
           <p>
             <strong>{t('search.none')}</strong>
