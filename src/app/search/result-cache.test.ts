@@ -5,6 +5,7 @@
  * viewers allowed to read them, whoever searched first).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +186,20 @@ describeEachDialect('search answers cached in the service', (dialect) => {
     expect(filtered.total).toBe(1);
     expect(scoped.total).toBe(0);
     expect((await search.search({ q: 'banh tet', pageSize: 2 })).results).toEqual(all.results);
+  });
+
+  it('tells how many libraries have a copy on the shelf, from the index, and from the copies for documents indexed before it kept that', async () => {
+    const { catalog } = x.c.services;
+    const { record } = await catalog.create(sys, { marc: marc('Chè ba màu Cần Thơ'), unitId: x.t.prov.id });
+    for (const [i, u] of [x.t.communeA1, x.t.communeA1, x.t.communeB1].entries()) await catalog.addItem(sys, record.id, { barcode: `CHE-${i}`, ownerUnitCode: u.code, unitId: u.id });
+    const stored = async () => JSON.parse((await sql<{ display: string }>`select display from search_docs where id = ${record.id}`.execute(x.c.handle.db)).rows[0]!.display) as Record<string, unknown>;
+    expect((await stored()).availableLibraries).toBe(2);
+    expect((await new SearchService(x.c.store.search).search({ q: 'che ba mau' })).results[0]).toMatchObject({ id: record.id, available: true, availableLibraries: 2 });
+    // A document written before the count was kept in the index.
+    const { availableLibraries: _kept, ...older } = await stored();
+    await sql`update search_docs set display = ${JSON.stringify(older)} where id = ${record.id}`.execute(x.c.handle.db);
+    expect((await stored()).availableLibraries).toBeUndefined();
+    expect((await new SearchService(x.c.store.search).search({ q: 'che ba mau' })).results[0]).toMatchObject({ id: record.id, available: true, availableLibraries: 2 });
   });
 
   it('shares one match between the pages of a search and its spellings in other cases, until the index changes', async () => {

@@ -11,7 +11,7 @@ import { describeQuery, parseQuery, type ParsedQuery, type QueryProblem } from '
 import { compileQuery, describeExpr, type CompiledQuery, type MatchExpr, type QueryWord } from '../../domain/search/compile.js';
 import { scoreDoc } from '../../domain/search/rank.js';
 import { foldToken, editDistance, hasMarks, syllables } from '../../text/vi.js';
-import type { DocDisplay, SearchColumn } from '../../domain/search/document.js';
+import { availableLibraries, type DocDisplay, type SearchColumn } from '../../domain/search/document.js';
 import type { HeadingHit, PageHit, SearchIndex } from '../ports.js';
 import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.js';
 import { compact, docIds, LeafCache, sorted, type DocSet, type LeafCacheOptions } from './evaluate.js';
@@ -184,7 +184,8 @@ export class SearchService {
     const pageArray = Uint32Array.from(pageIds);
     const onShelf = new Set(this.#facets.filterAndCount(pageArray, { available: 'anywhere' }, { counts: false }).ids);
     const onShelfHere = req.here ? new Set(this.#facets.filterAndCount(pageArray, { available: req.here }, { counts: false }).ids) : null;
-    const libraries = await this.#availableLibraries(pageIds.filter((id) => onShelf.has(id)));
+    // Kept in each document since it was added there; read from the copies for older documents.
+    const libraries = await this.#availableLibraries(pageIds.filter((id) => onShelf.has(id) && rows.get(id)?.display.availableLibraries === undefined));
     const results: SearchResult[] = [];
     for (const id of pageIds) {
       const r = rows.get(id);
@@ -194,7 +195,7 @@ export class SearchService {
         display: r.display,
         holdings: r.holdings,
         available: onShelf.has(id),
-        availableLibraries: libraries.get(id) ?? 0,
+        availableLibraries: onShelf.has(id) ? (r.display.availableLibraries ?? libraries.get(id) ?? 0) : 0,
         availableHere: onShelfHere ? onShelfHere.has(id) : null,
         score: ranked?.scores.get(id) ?? null,
         title: highlight(r.display.title, compiled.words.filter((w) => w.field === null || w.field === 'title')),
@@ -268,11 +269,7 @@ export class SearchService {
   async #availableLibraries(ids: readonly number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (ids.length === 0) return out;
-    for (const [id, items] of await this.#index.docItems(ids)) {
-      const owners = new Set<string>();
-      for (const i of items) if (i.status === 'available') owners.add(i.ownerPath.split('/').filter((p) => p !== '').pop() ?? i.ownerPath);
-      out.set(id, owners.size);
-    }
+    for (const [id, items] of await this.#index.docItems(ids)) out.set(id, availableLibraries(items));
     return out;
   }
 

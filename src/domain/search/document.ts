@@ -46,6 +46,13 @@ export interface DocItem {
   shelvingLocation: string | null;
 }
 
+/** How many libraries (distinct owning units) have a copy on the shelf among `items`. */
+export function availableLibraries(items: readonly DocItem[]): number {
+  const owners = new Set<string>();
+  for (const i of items) if (i.status === 'available') owners.add(i.ownerPath.split('/').filter((p) => p !== '').pop() ?? i.ownerPath);
+  return owners.size;
+}
+
 export interface DocFacets {
   material: string;
   languages: string[];
@@ -81,6 +88,11 @@ export interface DocDisplay {
   isbn: string | null;
   callNumber: string | null;
   subjects: string[];
+  /**
+   * Libraries (distinct owning units) with a copy on the shelf when the document was written;
+   * absent in documents indexed before it was kept here.
+   */
+  availableLibraries?: number;
 }
 
 export interface SearchDoc {
@@ -278,6 +290,7 @@ export function buildSearchDoc(input: DocInput): SearchDoc {
       isbn: d.isbns.find((e) => e.status === 'valid')?.isbn13 ?? null,
       callNumber: d.callNumber?.value ?? null,
       subjects: subjectHeadings,
+      availableLibraries: availableLibraries(live),
     },
     titleKey: foldedTokens(shortTitle).join(' '),
     sortTitle: sortKey(d.sortTitle ?? title),
