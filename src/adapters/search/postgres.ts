@@ -15,7 +15,7 @@ import type { BrowseHeading, BrowseKind, BrowsePosition, IndexHint, EngineRows, 
 import { foldToken, syllables } from '../../text/vi.js';
 import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingBrowseKey, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { toIso } from '../db/schema.js';
-import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
+import { dropSearchTables, rebuildTag, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 const PREFIX: Record<SearchColumn, string> = {
   title: 'ti',
@@ -408,7 +408,7 @@ export class PostgresSearchIndex implements SearchIndex {
     if (terms.length > 0) {
       await run(this.#db, 'insert into search_terms_new (token, surface, docs) select * from unnest($1::text[], $2::text[], $3::int[])', [terms.map((t) => t.token), terms.map((t) => t.surface), terms.map((t) => t.docs)]);
     }
-    for (const s of searchIndexStatements('postgres', '_new')) await run(this.#db, s);
+    for (const s of searchIndexStatements('postgres', '_new', rebuildTag())) await run(this.#db, s);
   }
 
   async finishRebuild(sinceSeq: number): Promise<{ generation: number; changed: number[] }> {

@@ -36,9 +36,21 @@ export function searchTableStatements(dialect: Dialect, suffix: string, opts: { 
   return opts.indexes === false ? all.filter((x) => !x.startsWith('create index')) : all;
 }
 
-/** The secondary indexes alone: a rebuild creates them after filling its tables. */
-export function searchIndexStatements(dialect: Dialect, suffix: string): string[] {
-  return allStatements(dialect, suffix).filter((x) => x.startsWith('create index'));
+/**
+ * The secondary indexes alone: a rebuild creates them after filling its tables. `tag` goes into
+ * their names: renaming a table keeps its indexes' names, so the live tables of an earlier rebuild
+ * still own `search_docs_new_seq` and the rest, and `if not exists` would silently give the new
+ * tables none (every search then scanned a million rows).
+ */
+export function searchIndexStatements(dialect: Dialect, suffix: string, tag = ''): string[] {
+  return allStatements(dialect, suffix)
+    .filter((x) => x.startsWith('create index'))
+    .map((x) => x.replace(/^create index if not exists (\w+) /, (_, name: string) => `create index if not exists ${name}${tag} `));
+}
+
+/** A tag for a rebuild's index names, new each time (see {@link searchIndexStatements}). */
+export function rebuildTag(now = Date.now()): string {
+  return `_r${now.toString(36)}`;
 }
 
 function allStatements(dialect: Dialect, suffix: string): string[] {

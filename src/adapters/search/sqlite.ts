@@ -12,7 +12,7 @@ import type { BrowseHeading, BrowseKind, BrowsePosition, IndexHint, EngineRows, 
 import { syllables, foldToken } from '../../text/vi.js';
 import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingBrowseKey, headingKey, markSqlite, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { toIso } from '../db/schema.js';
-import { dropSearchTables, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
+import { dropSearchTables, rebuildTag, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 /** Documents written by a full rebuild carry change number 0: below every later change, so a later rebuild never takes them for changes made while it ran. */
 export const REBUILT_SEQ = 0;
@@ -366,7 +366,7 @@ export class SqliteSearchIndex implements SearchIndex {
       const part = terms.slice(i, i + 300);
       await run(this.#db, `insert into search_terms_new (token, surface, docs) values ${part.map(() => '(?, ?, ?)').join(',')}`, part.flatMap((t) => [t.token, t.surface, t.docs]));
     }
-    for (const s of searchIndexStatements('sqlite', '_new')) await run(this.#db, s);
+    for (const s of searchIndexStatements('sqlite', '_new', rebuildTag())) await run(this.#db, s);
   }
 
   async finishRebuild(sinceSeq: number): Promise<{ generation: number; changed: number[] }> {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeIso2709 } from '../../codecs/marc/write.js';
+import { sql } from 'kysely';
 import { describeEachDialect, type TestDialect } from '../../../test/dialects.js';
 import { treeEnv, type TreeEnv } from '../../../test/factories.js';
 import type { MarcRecord } from '../../codecs/marc/record.js';
@@ -275,6 +276,25 @@ describeEachDialect('search conformance', (dialect: TestDialect) => {
       for (const n of await Promise.all(during)) expect(n).toBe(4);
       expect(await keys({ q: 'lich su viet nam', pageSize: 100 })).toEqual(before);
       expect((await x.c.services.search.suggest('lich s')).length).toBeGreaterThan(0);
+    });
+
+    it('leaves the live tables with all their secondary indexes after a second and a third reindex', async () => {
+      // Each dialect's catalogue of indexes on the search tables (not the primary keys).
+      const indexed = async () => {
+        const rows =
+          x.c.handle.dialect === 'sqlite'
+            ? (await sql<{ tbl: string; sql: string }>`select tbl_name as tbl, sql from sqlite_master where type = 'index' and sql is not null and tbl_name like 'search%'`.execute(x.c.handle.db)).rows
+            : (await sql<{ tbl: string; sql: string }>`select tablename as tbl, indexdef as sql from pg_indexes where schemaname = 'public' and tablename like 'search%' and indexdef not like '%UNIQUE%'`.execute(x.c.handle.db)).rows;
+        // What each index covers, whatever its name.
+        return rows.map((r) => `${r.tbl}: ${r.sql.replace(/^.*? ON (public\.)?\S+ /i, '').replace(/\s+/g, ' ')}`).sort();
+      };
+      const migrated = await indexed();
+      expect(migrated.some((i) => i.startsWith('search_docs: ') && i.includes('title_key'))).toBe(true);
+      for (let i = 0; i < 3; i++) {
+        await x.c.services.reindex.rebuild();
+        expect(await indexed()).toEqual(migrated);
+      }
+      expect(await keys({ q: 'lich su viet nam', pageSize: 100 })).not.toEqual([]);
     });
   });
 
