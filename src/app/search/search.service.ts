@@ -154,7 +154,8 @@ export class SearchService {
     const parsed = req.parsed ?? parseQuery(req.q ?? '');
     const compiled = compileQuery(parsed.node, { heldUnder: req.heldUnder ?? null, availableUnder: req.availableUnder ?? null });
     // Every page of a search, and the same search typed in other letter cases, share one match.
-    const key = JSON.stringify([describeExpr(compiled.expr), compiled.words, compiled.yearFrom, compiled.yearTo, parsed.positive, filtersKey(req.filters), req.heldUnder ?? null, req.availableUnder ?? null, sort, req.facets !== false, req.fullText !== false]);
+    const described = describeExpr(compiled.expr);
+    const key = JSON.stringify([described, compiled.words, compiled.yearFrom, compiled.yearTo, parsed.positive, filtersKey(req.filters), req.heldUnder ?? null, req.availableUnder ?? null, sort, req.facets !== false, req.fullText !== false]);
     const { hits, total, counts, ranked, fullTextOnly, pagesOf } = await this.#matches.get(key, version, async () => Object.freeze(await this.#match(req, sort, parsed, compiled)));
     // Every hit's id, only for pages past the ranked candidates and for the other orders.
     let all: Uint32Array | null = null;
@@ -215,7 +216,7 @@ export class SearchService {
       pageSize,
       // With no words to rank by, "relevance" lists the newest first: say so.
       sort: sort === 'relevance' && compiled.words.length === 0 ? 'newest' : sort,
-      query: { text: req.q ?? '', parsed: describeExpr(compiled.expr), problems: browsing ? parsed.problems.filter((p) => p.code !== 'query.empty') : parsed.problems },
+      query: { text: req.q ?? '', parsed: described, problems: browsing ? parsed.problems.filter((p) => p.code !== 'query.empty') : parsed.problems },
       results,
       facets: counts,
       didYouMean,
@@ -262,9 +263,10 @@ export class SearchService {
   }
 
   /**
-   * Libraries with a copy on the shelf, per record: one query for the page's records that have one
-   * (the facet arrays know where copies are on the shelf, but rolled up through the tree, so they
-   * cannot tell one library holding two branches' copies from two libraries).
+   * Libraries with a copy on the shelf, per record, counted from the copies: for documents indexed
+   * before the index kept the count itself (`DocDisplay.availableLibraries`). The facet arrays know
+   * where copies are on the shelf, but rolled up through the tree, so they cannot tell one library
+   * holding two branches' copies from two libraries.
    */
   async #availableLibraries(ids: readonly number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
