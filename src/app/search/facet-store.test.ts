@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocFacets } from '../../domain/search/document.js';
 import type { FacetRow, SearchIndex } from '../ports.js';
 import { FacetStore, type FacetCounts, type FacetFilters } from './facet-store.js';
+import { signatureTest, wordSignature } from '../../domain/search/signature.js';
 
 // ---------------------------------------------------------------------------------------------
 // A hand-written stand-in for the index: only what FacetStore reads (`state`, `facetRows`), with
@@ -494,5 +495,55 @@ describe('FacetStore.filterAndCount: beyond the exact limit', () => {
     // sample taken by position would have seen only one language).
     for (const lang of langs) expect(Math.abs(sampled.counts!.language.get(lang)! - 500)).toBeLessThan(150);
     expect(Math.abs(sampled.counts!.decade.get(2000)! - 1000)).toBeLessThan(250);
+  });
+});
+
+describe('FacetStore: word signatures', () => {
+  const signed = (title: string) => wordSignature({ title, titleExact: '', author: '' });
+  const hasTitle = (word: string) => signatureTest({ op: 'tok', cols: ['title'], token: word, prefix: false })!;
+
+  it('finds the newest documents whose signature passes, within a bound, and follows changes', async () => {
+    const { store, index } = await loaded([
+      [1, facets({ sig: signed('lua gao') })],
+      [2, facets({ sig: signed('ca tom') })],
+      [3, facets({ sig: signed('cay lua') })],
+      [4, facets({ sig: signed('lua nep') })],
+    ]);
+    expect(store.signed).toBe(true);
+    const all = ids(1, 2, 3, 4);
+    expect(store.newestSigned(all, hasTitle('lua'), 10, 100)).toEqual([4, 3, 1]);
+    expect(store.newestSigned(all, hasTitle('lua'), 2, 100)).toEqual([4, 3]);
+    // Only among the ids given.
+    expect(store.newestSigned(ids(1, 2), hasTitle('lua'), 10, 100)).toEqual([1]);
+    // Looked at three without finding ten: the caller must ask the engine.
+    expect(store.newestSigned(all, hasTitle('lua'), 10, 3)).toBeNull();
+    // All four looked at: what there is, even if fewer than asked.
+    expect(store.newestSigned(all, hasTitle('lua'), 10, 4)).toEqual([4, 3, 1]);
+    // A changed title and a deletion are seen; the signature of the new version counts.
+    index.write([[3, facets({ sig: signed('ca chep') })]], [4]);
+    await store.sync(index.asIndex);
+    expect(store.newestSigned(all, hasTitle('lua'), 10, 100)).toEqual([1]);
+    expect(store.newestSigned(all, hasTitle('chep'), 10, 100)).toEqual([3]);
+  });
+
+  it('is not signed while any live document lacks a signature, and is again once it has one or is gone', async () => {
+    const { store, index } = await loaded([
+      [1, facets({ sig: signed('lua gao') })],
+      [2, facets()],
+    ]);
+    expect(store.signed).toBe(false);
+    index.write([[2, facets({ sig: signed('ca tom') })]]);
+    await store.sync(index.asIndex);
+    expect(store.signed).toBe(true);
+    index.write([[5, facets({ sig: 'not a signature' })]]);
+    await store.sync(index.asIndex);
+    expect(store.signed).toBe(false);
+    index.write([], [5]);
+    await store.sync(index.asIndex);
+    expect(store.signed).toBe(true);
+    // A rebuild starts the count again.
+    index.rebuild([[1, facets()]]);
+    await store.sync(index.asIndex);
+    expect(store.signed).toBe(false);
   });
 });

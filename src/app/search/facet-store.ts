@@ -6,6 +6,7 @@
  * commits, in every process.
  */
 import type { DocFacets } from '../../domain/search/document.js';
+import { parseSignature, SIGNATURE_WORDS } from '../../domain/search/signature.js';
 import type { FacetRow, SearchIndex } from '../ports.js';
 import { sortKey } from '../../text/vi.js';
 
@@ -166,6 +167,11 @@ export class FacetStore {
   #offset = deadOffsets(1024);
   #length = new Uint16Array(1024);
   #arena = new Uint32Array(1 << 16);
+  /** Each document's word signature (SIGNATURE_WORDS words; zero when it has none). */
+  #sig = new Uint32Array(1024 * SIGNATURE_WORDS);
+  /** 1 for a live document indexed without a signature. */
+  #unsigned = new Uint8Array(1024);
+  #unsignedLive = 0;
   #used = 0;
   #wasted = 0;
   #live = 0;
@@ -259,6 +265,9 @@ export class FacetStore {
     this.#offset = deadOffsets(1024);
     this.#length = new Uint16Array(1024);
     this.#arena = new Uint32Array(1 << 16);
+    this.#sig = new Uint32Array(1024 * SIGNATURE_WORDS);
+    this.#unsigned = new Uint8Array(1024);
+    this.#unsignedLive = 0;
     this.#used = 0;
     this.#wasted = 0;
     this.#live = 0;
@@ -282,6 +291,10 @@ export class FacetStore {
     offset.set(this.#offset);
     this.#offset = offset;
     this.#length = grow(this.#length);
+    this.#unsigned = grow(this.#unsigned);
+    const sig = new Uint32Array(n * SIGNATURE_WORDS);
+    sig.set(this.#sig);
+    this.#sig = sig;
   }
 
   #apply(r: FacetRow): void {
@@ -292,6 +305,11 @@ export class FacetStore {
     this.#logChange(r.id);
     this.#grow(r.id);
     if (r.id >= this.#size) this.#size = r.id + 1;
+    if (this.#unsigned[r.id]) {
+      this.#unsigned[r.id] = 0;
+      this.#unsignedLive--;
+    }
+    this.#sig.fill(0, r.id * SIGNATURE_WORDS, (r.id + 1) * SIGNATURE_WORDS);
     if (this.#alive[r.id]) {
       this.#live--;
       this.#wasted += this.#length[r.id]!;
@@ -308,6 +326,12 @@ export class FacetStore {
     const f: DocFacets = r.facets;
     this.#alive[r.id] = 1;
     this.#live++;
+    const sig = parseSignature(f.sig);
+    if (sig) this.#sig.set(sig, r.id * SIGNATURE_WORDS);
+    else {
+      this.#unsigned[r.id] = 1;
+      this.#unsignedLive++;
+    }
     this.#material[r.id] = this.#dicts.material.id(f.material);
     this.#year[r.id] = f.year ?? 0;
     if (this.#year[r.id]! > this.#maxYear) this.#maxYear = this.#year[r.id]!;
@@ -380,6 +404,30 @@ export class FacetStore {
       if (v >>> TAG === tag && (wanted === null || wanted.has(v & VALUE))) return true;
     }
     return false;
+  }
+
+  /** Whether every live document has a word signature (documents indexed before them have none). */
+  get signed(): boolean {
+    return this.#unsignedLive === 0;
+  }
+
+  /**
+   * Up to `limit` of `among` (ascending ids) whose word signature passes `test`, highest ids
+   * first, looking at no more than `maxScan` of them; null when that many were looked at
+   * without finding `limit` (the caller then asks the engine). `test` reads a document's
+   * signature at `sig[base] … sig[base + SIGNATURE_WORDS - 1]`.
+   */
+  newestSigned(among: Uint32Array, test: (sig: Uint32Array, base: number) => boolean, limit: number, maxScan: number): number[] | null {
+    const out: number[] = [];
+    const sig = this.#sig;
+    const size = this.#size;
+    let looked = 0;
+    for (let i = among.length - 1; i >= 0 && out.length < limit; i--) {
+      if (++looked > maxScan) return null;
+      const id = among[i]!;
+      if (id < size && this.#alive[id] && test(sig, id * SIGNATURE_WORDS)) out.push(id);
+    }
+    return out;
   }
 
   isLive(id: number): boolean {

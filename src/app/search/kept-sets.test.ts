@@ -14,6 +14,10 @@ import { systemActor } from '../actor.js';
 import { LeafCache } from './evaluate.js';
 import { FacetStore } from './facet-store.js';
 import { RankCache } from './rank-cache.js';
+import { SearchService } from './search.service.js';
+import { buildSearchDoc, type DocFacets } from '../../domain/search/document.js';
+import { deriveFields } from '../../domain/catalog/derive.js';
+import { sql } from 'kysely';
 
 const sys = systemActor('test');
 
@@ -141,5 +145,49 @@ describeEachDialect('kept word sets and ranking rows', (dialect) => {
     await none.rows(some, index, s);
     await none.rows(some, index, s);
     expect([none.hits, none.misses, none.size]).toEqual([0, 4, 0]);
+  });
+});
+
+describeEachDialect('ranking candidates by word signature', (dialect) => {
+  let x: TreeEnv;
+  const note = (title: string, extra: MarcRecord['fields'] = []): MarcRecord => ({ ...marc(title), fields: [...marc(title).fields, ...extra] });
+  const doc = (id: number, m: MarcRecord) => buildSearchDoc({ id, derived: deriveFields(m), createdAt: '2025-01-01T00:00:00.000Z', items: [] });
+
+  beforeAll(async () => {
+    x = await treeEnv(dialect);
+    // More hits than are all ranked: the 560 newest have `lúa` only in a note, so only the
+    // candidate tiers (the newest hits with the word in the title, spelled so, by the author) can
+    // bring the four older records that have it where it counts.
+    const docs = [
+      doc(11, marc('Lúa gạo Việt Nam')),
+      doc(12, marc('Cây lúa')),
+      doc(13, note('Ruộng đồng', [{ tag: '100', ind1: '0', ind2: ' ', subfields: [{ code: 'a', value: 'Trần Lúa' }] }])),
+      doc(14, marc('Lụa Hà Đông')),
+    ];
+    for (let i = 0; i < 560; i++) docs.push(doc(5000 + i, note(`Sổ tay nông dân số ${i + 1}`, [{ tag: '500', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: 'Có hướng dẫn trồng lúa.' }] }])));
+    await x.c.store.transaction(async (tx) => tx.search.write(docs, []));
+  });
+  afterAll(async () => {
+    await x?.env.dispose();
+  });
+
+  const top = async (service: SearchService) => (await service.search({ q: 'lúa', pageSize: 5 })).results.map((r) => r.id);
+
+  it('finds the older title and author matches from the signatures, as the engine would', async () => {
+    const service = new SearchService(x.c.store.search);
+    expect(await top(service)).toEqual([12, 11, 14, 13, 5559]);
+    expect(service.tiers.signed).toBeGreaterThan(0);
+    expect(service.tiers.engine).toBe(0);
+  });
+
+  it('asks the engine while any document was indexed without a signature', async () => {
+    const row = await sql<{ facets: string }>`select facets from search_docs where id = 11`.execute(x.c.handle.db);
+    const { sig, ...older } = JSON.parse(row.rows[0]!.facets) as DocFacets;
+    expect(sig).toMatch(/^[0-9a-f]{64}$/u);
+    await sql`update search_docs set facets = ${JSON.stringify(older)} where id = 11`.execute(x.c.handle.db);
+    const service = new SearchService(x.c.store.search);
+    expect(await top(service)).toEqual([12, 11, 14, 13, 5559]);
+    expect(service.tiers.signed).toBe(0);
+    expect(service.tiers.engine).toBeGreaterThan(0);
   });
 });

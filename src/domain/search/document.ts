@@ -7,6 +7,7 @@
  * this unit", `a<id>` for "a copy is on the shelf at or below this unit"), so a search scoped to
  * any subtree, or to "available near me", is one more term for the engine, not a join.
  */
+import { wordSignature } from './signature.js';
 import type { DerivedRecord } from '../catalog/derive.js';
 import { exactToken, foldToken, sortKey, syllables } from '../../text/vi.js';
 
@@ -65,6 +66,11 @@ export interface DocFacets {
   held: number[];
   /** Units with a copy on the shelf now (where the copy is), with all their ancestors. */
   available: number[];
+  /**
+   * Which words the title and the authors may hold, as bits ({@link wordSignature}); absent in
+   * documents indexed before it was kept.
+   */
+  sig?: string;
 }
 
 /** What ranking reads: folded and exact tokens of the fields that weigh most. */
@@ -277,6 +283,7 @@ export function buildSearchDoc(input: DocInput): SearchDoc {
       classes: classFacets(d),
       held: [...held],
       available: [...available],
+      sig: wordSignature({ title: columns.title, titleExact: columns.title_x, author: columns.author }),
     },
     rank,
     display: {
@@ -306,3 +313,4 @@ export function buildSearchDoc(input: DocInput): SearchDoc {
     ],
   };
 }
+
