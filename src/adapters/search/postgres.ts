@@ -260,7 +260,9 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async byTitleKey(key: string, limit: number): Promise<number[]> {
-    const rows = await run(this.#db, 'select id from search_docs where title_key = $1 and alive = 1 order by id desc limit $2', [key, limit]);
+    // No `alive = 1`: a removed document's title_key is cleared with the rest (see `write`), so the
+    // title_key index answers alone.
+    const rows = await run(this.#db, 'select id from search_docs where title_key = $1 order by id desc limit $2', [key, limit]);
     return rows.map((r) => Number(r.id));
   }
 

@@ -123,11 +123,15 @@ describeEachDialect('kept word sets and ranking rows', (dialect) => {
     expect((await ranks.rows([id], index, s))[0]!.rank.title).toEqual(['xoi', 'bay', 'mau']);
     expect([...(await cache.evaluate(expr('ngu sac'), index, s))]).toEqual([]);
     expect([...(await cache.evaluate(expr('bay mau'), index, s))]).toEqual([id]);
+    // The whole-title lookup follows too (it reads no `alive` flag: a removed title is cleared).
+    expect(await index.byTitleKey('xoi ngu sac', 10)).toEqual([]);
+    expect(await index.byTitleKey('xoi bay mau', 10)).toEqual([id]);
 
     await x.c.services.catalog.delete(sys, id);
     await s.sync(index);
     expect(await ranks.rows([id], index, s)).toEqual([]);
     expect([...(await cache.evaluate(expr('bay mau'), index, s))]).toEqual([]);
+    expect(await index.byTitleKey('xoi bay mau', 10)).toEqual([]);
   });
 
   it('answers kept ranking rows without reading them again while nothing changed', async () => {
