@@ -526,7 +526,19 @@ describe('FacetStore: word signatures', () => {
     expect(store.newestSigned(all, hasTitle('chep'), 10, 100)).toEqual([3]);
   });
 
-  it('is not signed while any live document lacks a signature, and is again once it has one or is gone', async () => {
+  it('passes a document without a signature as holding every word, while they are one in a hundred at most', async () => {
+    const docs: [number, DocFacets][] = [];
+    for (let id = 1; id <= 99; id++) docs.push([id, facets({ sig: signed('ca tom') })]);
+    docs.push([100, facets()]);
+    const { store, index } = await loaded(docs);
+    expect(store.signed).toBe(true);
+    expect(store.newestSigned(store.all(), hasTitle('lua'), 10, 1000)).toEqual([100]);
+    index.write([[101, facets()]]);
+    await store.sync(index.asIndex);
+    expect(store.signed).toBe(false);
+  });
+
+  it('is not signed while too many live documents lack a signature, and is again once they have one or are gone', async () => {
     const { store, index } = await loaded([
       [1, facets({ sig: signed('lua gao') })],
       [2, facets()],

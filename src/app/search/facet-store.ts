@@ -6,7 +6,7 @@
  * commits, in every process.
  */
 import type { DocFacets } from '../../domain/search/document.js';
-import { parseSignature, SIGNATURE_WORDS } from '../../domain/search/signature.js';
+import { readSignature, SIGNATURE_WORDS } from '../../domain/search/signature.js';
 import type { FacetRow, SearchIndex } from '../ports.js';
 import { sortKey } from '../../text/vi.js';
 
@@ -326,9 +326,7 @@ export class FacetStore {
     const f: DocFacets = r.facets;
     this.#alive[r.id] = 1;
     this.#live++;
-    const sig = parseSignature(f.sig);
-    if (sig) this.#sig.set(sig, r.id * SIGNATURE_WORDS);
-    else {
+    if (!readSignature(f.sig, this.#sig, r.id * SIGNATURE_WORDS)) {
       this.#unsigned[r.id] = 1;
       this.#unsignedLive++;
     }
@@ -406,9 +404,13 @@ export class FacetStore {
     return false;
   }
 
-  /** Whether every live document has a word signature (documents indexed before them have none). */
+  /**
+   * Whether word signatures can stand for the engine: all but at most one live document in a
+   * hundred have one (documents indexed before signatures were kept have none until rewritten or
+   * reindexed; {@link newestSigned} passes those as if they held every word).
+   */
   get signed(): boolean {
-    return this.#unsignedLive === 0;
+    return this.#unsignedLive * 100 <= this.#live;
   }
 
   /**
@@ -425,7 +427,7 @@ export class FacetStore {
     for (let i = among.length - 1; i >= 0 && out.length < limit; i--) {
       if (++looked > maxScan) return null;
       const id = among[i]!;
-      if (id < size && this.#alive[id] && test(sig, id * SIGNATURE_WORDS)) out.push(id);
+      if (id < size && this.#alive[id] && (this.#unsigned[id] || test(sig, id * SIGNATURE_WORDS))) out.push(id);
     }
     return out;
   }

@@ -184,14 +184,23 @@ describeEachDialect('ranking candidates by word signature', (dialect) => {
     expect(service.tiers.engine).toBe(0);
   });
 
-  it('asks the engine while any document was indexed without a signature', async () => {
-    const row = await sql<{ facets: string }>`select facets from search_docs where id = 11`.execute(x.c.handle.db);
-    const { sig, ...older } = JSON.parse(row.rows[0]!.facets) as DocFacets;
-    expect(sig).toMatch(/^[0-9a-f]{64}$/u);
-    await sql`update search_docs set facets = ${JSON.stringify(older)} where id = 11`.execute(x.c.handle.db);
-    const service = new SearchService(x.c.store.search);
-    expect(await top(service)).toEqual([12, 11, 14, 13, 5559]);
-    expect(service.tiers.signed).toBe(0);
-    expect(service.tiers.engine).toBeGreaterThan(0);
+  it('passes a few documents indexed without a signature as holding every word, and asks the engine when they are many', async () => {
+    const unsign = async (ids: number[]) => {
+      for (const id of ids) {
+        const row = await sql<{ facets: string }>`select facets from search_docs where id = ${id}`.execute(x.c.handle.db);
+        const { sig, ...older } = JSON.parse(row.rows[0]!.facets) as DocFacets;
+        expect(sig).toMatch(/^[0-9a-f]{64}$/u);
+        await sql`update search_docs set facets = ${JSON.stringify(older)} where id = ${id}`.execute(x.c.handle.db);
+      }
+    };
+    await unsign([11]);
+    const few = new SearchService(x.c.store.search);
+    expect(await top(few)).toEqual([12, 11, 14, 13, 5559]);
+    expect([few.tiers.signed > 0, few.tiers.engine]).toEqual([true, 0]);
+    // More than one in a hundred: the signatures no longer stand for the engine.
+    await unsign(Array.from({ length: 10 }, (_, i) => 5000 + i));
+    const many = new SearchService(x.c.store.search);
+    expect(await top(many)).toEqual([12, 11, 14, 13, 5559]);
+    expect([many.tiers.signed, many.tiers.engine > 0]).toEqual([0, true]);
   });
 });

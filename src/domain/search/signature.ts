@@ -39,12 +39,31 @@ export function wordSignature(columns: Record<SignatureSection, string>): string
   return [...sig].map((w) => w.toString(16).padStart(8, '0')).join('');
 }
 
+/**
+ * Reads a signature's hex form into `out[at] … out[at + SIGNATURE_WORDS - 1]`; false (and `out`
+ * untouched) when it is not one. Called for every document when a process loads the index.
+ */
+export function readSignature(hex: unknown, out: Uint32Array, at: number): boolean {
+  if (typeof hex !== 'string' || hex.length !== SIGNATURE_WORDS * 8) return false;
+  const words = new Uint32Array(SIGNATURE_WORDS);
+  for (let i = 0; i < SIGNATURE_WORDS; i++) {
+    let w = 0;
+    for (let j = i * 8; j < i * 8 + 8; j++) {
+      const c = hex.charCodeAt(j);
+      const v = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (v < 0) return false;
+      w = (w << 4) | v;
+    }
+    words[i] = w >>> 0;
+  }
+  out.set(words, at);
+  return true;
+}
+
 /** A signature's words from its hex form; null when it is not one. */
 export function parseSignature(hex: unknown): Uint32Array | null {
-  if (typeof hex !== 'string' || hex.length !== SIGNATURE_WORDS * 8 || !/^[0-9a-f]+$/u.test(hex)) return null;
   const out = new Uint32Array(SIGNATURE_WORDS);
-  for (let i = 0; i < SIGNATURE_WORDS; i++) out[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
-  return out;
+  return readSignature(hex, out, 0) ? out : null;
 }
 
 /** A test of a document's signature words (`sig[base] …`). */
