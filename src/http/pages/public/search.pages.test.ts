@@ -9,6 +9,8 @@ import { PASSWORD } from '../../../../test/factories.js';
 import { get, httpEnv, login, type HttpEnv } from '../../../../test/http.js';
 import { systemActor } from '../../../app/actor.js';
 import type { MarcRecord } from '../../../codecs/marc/record.js';
+import { buildSearchDoc } from '../../../domain/search/document.js';
+import { deriveFields } from '../../../domain/catalog/derive.js';
 
 const sys = systemActor('test');
 
@@ -211,5 +213,34 @@ describeEachDialect('search pages', (dialect) => {
     expect(none).toContain('Không tìm thấy biểu ghi nào cho “khong co dau”.');
     // Signed in, the public record page links to the staff one.
     expect((await get(env.app, jar, `/record/${kieu}`)).body).toContain(`href="/staff/catalogue/records/${kieu}"`);
+  });
+});
+
+describeEachDialect('search pages: past the last page shown', (dialect) => {
+  let env: HttpEnv;
+
+  beforeAll(async () => {
+    env = await httpEnv(dialect);
+    // 510 matches, one a page: more pages than are ever shown (500). Written straight into the
+    // index: only the search reads them.
+    const docs = Array.from({ length: 510 }, (_, i) => buildSearchDoc({ id: 9000 + i, derived: deriveFields(marc(`Cây lúa số ${i + 1}`, 'Nhiều tác giả', 2000)), createdAt: '2025-01-01T00:00:00.000Z', items: [] }));
+    await env.container.store.transaction(async (tx) => tx.search.write(docs, []));
+  }, 120_000);
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  it('says a page beyond the 500 shown is not shown, and how to reach the rest, in both languages', async () => {
+    const vi = (await env.app.inject({ url: '/search?q=lua&pageSize=1&page=900' })).body;
+    expect(vi).toContain('Tìm thấy 510 tài liệu');
+    expect(vi).toContain('Không có trang 900: chỉ xem được 500 trang đầu của kết quả.');
+    expect(vi).toContain('<a href="/search?q=lua&amp;pageSize=1&amp;page=500">Đến trang 500, trang cuối</a>');
+    expect(vi).not.toContain('<ol class="results"');
+    const en = (await env.app.inject({ url: '/search?q=lua&pageSize=1&page=900', headers: { 'accept-language': 'en' } })).body;
+    expect(en).toContain('There is no page 900: only the first 500 pages of results are shown.');
+    // The last page shown is a page like any other.
+    const last = (await env.app.inject({ url: '/search?q=lua&pageSize=1&page=500' })).body;
+    expect(last).toContain('<ol class="results" start="500"');
+    expect(last).not.toContain('Không có trang');
   });
 });

@@ -72,6 +72,8 @@ interface SearchState {
   yearTo: number | null;
   sort: SearchSort;
   page: number;
+  /** The page number as asked, beyond {@link MAX_PAGE} too (for "there is no page 900"). */
+  asked: number;
   pageSize: number;
 }
 
@@ -112,6 +114,7 @@ export function readState(query: unknown): SearchState {
     yearTo: year(q.yearTo),
     sort: (SORTS as readonly string[]).includes(sort) ? (sort as SearchSort) : 'relevance',
     page: int(q.page, 1, MAX_PAGE) ?? 1,
+    asked: int(q.page, 1, 999_999) ?? 1,
     pageSize: int(q.pageSize, 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE,
   };
 }
@@ -603,6 +606,11 @@ function Results({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: S
   const from = (out.page - 1) * out.pageSize + 1;
   const to = from + out.results.length - 1;
   const dym = out.didYouMean;
+  // A page past the last one (an old link, a hand-typed page number), or past the last page shown
+  // of a very long list: the hits are there, the page is not.
+  const pastEnd = out.total > 0 && (out.results.length === 0 || state.asked > out.pages);
+  const asked = Math.max(state.asked, out.page);
+  const capped = Math.ceil(out.total / out.pageSize) > out.pages;
   return (
     <section class="search-results" aria-labelledby="results-heading">
       {problems.length > 0 ? (
@@ -630,16 +638,15 @@ function Results({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: S
       <div class="results-head">
         <h2 id="results-heading">
           {blank && activeFilters(state) === 0 && !state.library && !state.near ? t('search.summaryAll', { count: fmt(ctx, out.total) }) : t('search.summary', { count: fmt(ctx, out.total) })}
-          {out.results.length > 0 && out.pages > 1 ? <span class="muted small range">{` · ${t('search.summaryRange', { from, to })}`}</span> : null}
+          {!pastEnd && out.results.length > 0 && out.pages > 1 ? <span class="muted small range">{` · ${t('search.summaryRange', { from, to })}`}</span> : null}
         </h2>
         {out.total > 1 ? <SortForm ctx={ctx} state={state} /> : null}
       </div>
       <Chips ctx={ctx} state={state} out={out} />
-      {out.results.length === 0 && out.total > 0 ? (
-        // A page past the last one (an old link, a hand-typed page number): the hits are there.
+      {pastEnd ? (
         <div class="card no-results">
           <p>
-            <strong>{out.pages > 1 ? t('search.pastEnd', { page: fmt(ctx, out.page), pages: fmt(ctx, out.pages) }) : t('search.pastEndOne', { page: fmt(ctx, out.page) })}</strong>
+            <strong>{capped ? t('search.pastCap', { page: fmt(ctx, asked), pages: fmt(ctx, out.pages) }) : out.pages > 1 ? t('search.pastEnd', { page: fmt(ctx, asked), pages: fmt(ctx, out.pages) }) : t('search.pastEndOne', { page: fmt(ctx, asked) })}</strong>
           </p>
           <p>
             <a href={link(state, { page: Math.max(out.pages, 1) })}>{out.pages > 1 ? t('search.pastEndLink', { page: fmt(ctx, out.pages) }) : t('search.pastEndOneLink')}</a>
