@@ -9,7 +9,7 @@
  */
 import { describeQuery, parseQuery, type ParsedQuery, type QueryProblem } from '../../domain/search/query.js';
 import { compileQuery, describeExpr, type CompiledQuery, type MatchExpr, type QueryWord } from '../../domain/search/compile.js';
-import { scoreDoc } from '../../domain/search/rank.js';
+import { scorer } from '../../domain/search/rank.js';
 import { foldToken, editDistance, hasMarks, syllables } from '../../text/vi.js';
 import { availableLibraries, type DocDisplay, type SearchColumn } from '../../domain/search/document.js';
 import type { HeadingHit, PageHit, SearchIndex } from '../ports.js';
@@ -317,7 +317,8 @@ export class SearchService {
       candidates = [...pool];
     }
     const rows = await this.#ranks.rows(candidates, this.#index, this.#facets);
-    const scored = rows.map((r) => ({ r, s: fullTextOnly.has(r.id) ? 0 : scoreDoc(words, r.rank, { wholeTitle: whole.has(r.id) }) }));
+    const score = scorer(words);
+    const scored = rows.map((r) => ({ r, s: fullTextOnly.has(r.id) ? 0 : score(r.rank, { wholeTitle: whole.has(r.id) }) }));
     scored.sort((a, b) => b.s - a.s || b.r.holdings - a.r.holdings || (b.r.year ?? 0) - (a.r.year ?? 0) || b.r.id - a.r.id);
     return { order: scored.map((x) => x.r.id), scores: new Map(scored.map((x) => [x.r.id, x.s])) };
   }

@@ -4,7 +4,7 @@ import type { MarcDataField, MarcLikeField } from '../catalog/marc-like.js';
 import { compileQuery } from './compile.js';
 import { buildSearchDoc, type SearchDoc } from './document.js';
 import { parseQuery } from './query.js';
-import { scoreDoc, WEIGHTS } from './rank.js';
+import { scoreDoc, scorer, WEIGHTS } from './rank.js';
 
 // ---------------------------------------------------------------------------------------------
 // Candidates written as one line: `Title | b: subtitle | a: Author; Author | s: Subject; Subject | n: note | p: publisher`.
@@ -32,17 +32,22 @@ function candidate(spec: string): SearchDoc {
   return buildSearchDoc({ id: 1, derived: deriveFields({ leader: '00000nam a2200000 i 4500', fields }), createdAt: '', items: [] });
 }
 
-/** Scores as the search service does: `wholeTitle` when the folded short title is the query's free words. */
-function scores(query: string, specs: readonly string[]): Map<string, number> {
+/**
+ * Scores as the search service does — one scorer for all the candidates of a query — with
+ * `wholeTitle` when the folded short title is the query's free words; `each`: a new one for each.
+ */
+function scores(query: string, specs: readonly string[], each = false): Map<string, number> {
   const { words } = compileQuery(parseQuery(query).node);
   const free = words
     .filter((w) => w.field === null || w.field === 'title')
     .flatMap((w) => w.folded)
     .join(' ');
+  const shared = scorer(words);
   return new Map(
     specs.map((s) => {
       const d = candidate(s);
-      return [s, scoreDoc(words, d.rank, { wholeTitle: free !== '' && d.titleKey === free })];
+      const opts = { wholeTitle: free !== '' && d.titleKey === free };
+      return [s, each ? scoreDoc(words, d.rank, opts) : shared(d.rank, opts)];
     }),
   );
 }
@@ -115,6 +120,15 @@ const CASES: [query: string, order: string[]][] = [
 describe('scoreDoc: the table of scored cases', () => {
   it.each(CASES)('%j → %j', (query, order) => {
     expect(ranked(query, order)).toEqual(order);
+  });
+
+  it('scores each candidate alike whether one scorer serves them all or each has its own', () => {
+    for (const [query, order] of CASES) {
+      const specs = order.map((e) => e.replace(/^= /u, ''));
+      // Twice over, so that a scorer that kept anything from one candidate to the next would show it.
+      const twice = [...specs, ...[...specs].reverse()];
+      expect([...scores(query, twice).entries()], query).toEqual([...scores(query, twice, true).entries()]);
+    }
   });
 
   it('has cases for every rule', () => {

@@ -64,60 +64,73 @@ export interface ScoreOptions {
 }
 
 export function scoreDoc(words: readonly QueryWord[], doc: RankTokens, opts: ScoreOptions = {}): number {
-  let score = 0;
-  const titleStarts: number[] = [];
-  let titleMatched = 0;
-  for (const w of words) {
-    if (w.folded.length === 0) continue;
-    let best: number = WEIGHTS.other;
-    for (const f of fieldsFor(w)) {
-      const hay = doc[f];
-      const hits = find(hay, w.folded, w.prefix);
-      if (hits.length === 0) continue;
-      let s: number = WEIGHTS[f];
-      if (w.folded.length > 1) s += (WEIGHTS.phrase * WEIGHTS[f]) / WEIGHTS.title;
-      const typedMarks = w.exact.some((e) => e !== null);
-      if (typedMarks) {
-        const exactHay = doc[`${f}Exact` as const];
-        if (hits.some((at) => exactAt(exactHay, at, w.exact))) s += WEIGHTS[f] * WEIGHTS.exact;
-      }
-      if (f === 'title') {
-        titleStarts.push(hits[0]!);
-        titleMatched += w.folded.length;
-      }
-      if (s > best) best = s;
-    }
-    score += best;
-  }
+  return scorer(words)(doc, opts);
+}
 
+/**
+ * `scoreDoc` for one query, with what depends only on the query worked out once: ranking scores
+ * hundreds of candidates per search, and building these lists for each one was most of the work.
+ */
+export function scorer(words: readonly QueryWord[]): (doc: RankTokens, opts?: ScoreOptions) => number {
+  const scored = words
+    .filter((w) => w.folded.length > 0)
+    .map((w) => ({ w, fields: fieldsFor(w), typedMarks: w.exact.some((e) => e !== null), isPhrase: w.folded.length > 1 }));
   const free = words.filter((w) => w.field === null || w.field === 'title');
   const tokens = free.flatMap((w) => w.folded);
-  if (free.length > 1 && tokens.length > 1) {
-    // The words typed one after another, as a phrase in the title.
-    if (find(doc.title, tokens, false).length > 0) score += WEIGHTS.phrase;
-    else if (titleStarts.length === free.length) {
-      const span = Math.max(...titleStarts) - Math.min(...titleStarts) + 1;
-      score += (WEIGHTS.proximity * tokens.length) / Math.max(span, tokens.length);
-    }
-  }
-  // The words typed together as a name or a heading: the whole author or subject counts most.
-  for (const f of ['author', 'subject'] as const) {
-    const ws = words.filter((w) => w.field === null || w.field === f).flatMap((w) => w.folded);
-    if (ws.length === 0) continue;
-    const hay = doc[f];
-    const at = find(hay, ws, false);
-    if (at.length === 0) continue;
-    if (ws.length > 1) score += (WEIGHTS.phrase * WEIGHTS[f]) / WEIGHTS.title;
-    const bounded = (p: number) => (p === 0 || hay[p - 1] === SEPARATOR) && (p + ws.length === hay.length || hay[p + ws.length] === SEPARATOR);
-    if (ws.length > 1 && at.some(bounded)) score += f === 'author' ? WEIGHTS.wholeAuthor : WEIGHTS.wholeSubject;
-  }
-  if (doc.title.length > 0) score += (WEIGHTS.coverage * Math.min(titleMatched, doc.title.length)) / doc.title.length;
+  const freeExact = free.flatMap((w) => w.exact);
+  const freeTypedMarks = freeExact.some((e) => e !== null);
+  const together = free.length > 1 && tokens.length > 1;
+  const named = (['author', 'subject'] as const).map((f) => ({ f, ws: words.filter((w) => w.field === null || w.field === f).flatMap((w) => w.folded) })).filter((x) => x.ws.length > 0);
 
-  const whole = opts.wholeTitle || (tokens.length > 0 && tokens.length === doc.title.length && find(doc.title, tokens, false).length > 0);
-  if (whole) {
-    score += WEIGHTS.wholeTitle;
-    const exact = free.flatMap((w) => w.exact);
-    if (exact.some((e) => e !== null) && exactAt(doc.titleExact, 0, exact)) score += WEIGHTS.wholeTitleExact;
-  }
-  return Math.round(score * 1000) / 1000;
+  return (doc, opts = {}) => {
+    let score = 0;
+    const titleStarts: number[] = [];
+    let titleMatched = 0;
+    for (const { w, fields, typedMarks, isPhrase } of scored) {
+      let best: number = WEIGHTS.other;
+      for (const f of fields) {
+        const hay = doc[f];
+        const hits = find(hay, w.folded, w.prefix);
+        if (hits.length === 0) continue;
+        let s: number = WEIGHTS[f];
+        if (isPhrase) s += (WEIGHTS.phrase * WEIGHTS[f]) / WEIGHTS.title;
+        if (typedMarks) {
+          const exactHay = doc[`${f}Exact` as const];
+          if (hits.some((at) => exactAt(exactHay, at, w.exact))) s += WEIGHTS[f] * WEIGHTS.exact;
+        }
+        if (f === 'title') {
+          titleStarts.push(hits[0]!);
+          titleMatched += w.folded.length;
+        }
+        if (s > best) best = s;
+      }
+      score += best;
+    }
+
+    if (together) {
+      // The words typed one after another, as a phrase in the title.
+      if (find(doc.title, tokens, false).length > 0) score += WEIGHTS.phrase;
+      else if (titleStarts.length === free.length) {
+        const span = Math.max(...titleStarts) - Math.min(...titleStarts) + 1;
+        score += (WEIGHTS.proximity * tokens.length) / Math.max(span, tokens.length);
+      }
+    }
+    // The words typed together as a name or a heading: the whole author or subject counts most.
+    for (const { f, ws } of named) {
+      const hay = doc[f];
+      const at = find(hay, ws, false);
+      if (at.length === 0) continue;
+      if (ws.length > 1) score += (WEIGHTS.phrase * WEIGHTS[f]) / WEIGHTS.title;
+      const bounded = (p: number) => (p === 0 || hay[p - 1] === SEPARATOR) && (p + ws.length === hay.length || hay[p + ws.length] === SEPARATOR);
+      if (ws.length > 1 && at.some(bounded)) score += f === 'author' ? WEIGHTS.wholeAuthor : WEIGHTS.wholeSubject;
+    }
+    if (doc.title.length > 0) score += (WEIGHTS.coverage * Math.min(titleMatched, doc.title.length)) / doc.title.length;
+
+    const whole = opts.wholeTitle || (tokens.length > 0 && tokens.length === doc.title.length && find(doc.title, tokens, false).length > 0);
+    if (whole) {
+      score += WEIGHTS.wholeTitle;
+      if (freeTypedMarks && exactAt(doc.titleExact, 0, freeExact)) score += WEIGHTS.wholeTitleExact;
+    }
+    return Math.round(score * 1000) / 1000;
+  };
 }
