@@ -296,8 +296,9 @@ export class SearchService {
         for (const id of xs) pool.add(id);
       };
       // The newest hits matching a narrower form of the query: from the documents' word
-      // signatures when every document has one and they find enough among the newest hits, else
-      // from the same kept word sets as matching (the engine asked for each word in one column).
+      // signatures when nearly every document has one (`FacetStore.signed`) and they fill the tier
+      // among the newest hits, else from the same kept word sets as matching (the engine asked for
+      // each word in one column).
       const newest = async (e: MatchExpr, limit: number) => {
         const test = this.#facets.signed ? signatureTest(e) : null;
         const found = test ? this.#facets.newestSigned(ascending, test, limit, SIGNATURE_SCAN) : null;

@@ -313,4 +313,3 @@ export function buildSearchDoc(input: DocInput): SearchDoc {
     ],
   };
 }
-
