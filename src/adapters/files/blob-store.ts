@@ -53,9 +53,13 @@ export class FileBlobStore implements BlobStore {
         done(null, chunk);
       },
     });
+    const out = createWriteStream(path, { flags: 'wx' });
     try {
-      await pipeline(source, meter, createWriteStream(path, { flags: 'wx' }));
+      await pipeline(source, meter, out);
     } catch (e) {
+      // A refusal on the first chunk can come before the file is even opened: wait until the
+      // stream has closed (its pending open done), or the file appears after it was removed.
+      if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
       await rm(path, { force: true });
       throw e;
     }
