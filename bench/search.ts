@@ -15,14 +15,19 @@
  *        count) — no folding, facets or our ranking: what our layer costs on top;
  *    (b) the naive scan a developer would otherwise write: `title LIKE '%word%'` for each word
  *        plus a count, on `bib_records` (on a sample of the queries at full size: it is slow) —
- *        and how many of our hits it finds (it cannot match a query typed without tones).
+ *        and how many of our hits it finds (it cannot match a query typed without tones);
+ *    (c) SQLite: every phrase of the mix (quoted, or the syllables of one unquoted word) matched
+ *        through our index as pairs of adjacent words (`src/adapters/search/pairs.ts`) and word
+ *        by word, on the same table: time per phrase and the ratio; the run fails if the two
+ *        ever find different records.
  *
  *     npm run bench -- search [--size small|full] [--dialect sqlite|postgres|both]
  */
 import { sql } from 'kysely';
 import { createContainer, type Container } from '../src/main/container.js';
 import { createStore } from '../src/adapters/db/store.js';
-import { fts5Query } from '../src/adapters/search/sqlite.js';
+import { fts5Query, SqliteSearchIndex } from '../src/adapters/search/sqlite.js';
+import type { MatchExpr } from '../src/domain/search/compile.js';
 import { tsQuery } from '../src/adapters/search/postgres.js';
 import { compileQuery } from '../src/domain/search/compile.js';
 import { parseQuery } from '../src/domain/search/query.js';
@@ -70,6 +75,54 @@ interface Outcome {
   like: Stats;
   likeRecall: number;
   oursOnLikeSample: Stats;
+  /** SQLite: phrases matched by pairs and word by word (null on PostgreSQL). */
+  phrases: { byPairs: Stats; wordwise: Stats; hits: number } | null;
+}
+
+function hasPhrase(e: MatchExpr): boolean {
+  switch (e.op) {
+    case 'phrase':
+      return true;
+    case 'tok':
+      return false;
+    case 'not':
+      return hasPhrase(e.arg);
+    default:
+      return e.args.some(hasPhrase);
+  }
+}
+
+/**
+ * (c): the mix's expressions that hold a phrase, matched through two indexes on the same
+ * tables, one asking phrases as pairs and one word by word; alternating which goes first.
+ */
+async function phraseSideBySide(c: Container, exprs: MatchExpr[]): Promise<Outcome['phrases']> {
+  const reader = () => c.handle.reader ?? c.handle.sqlite!;
+  const byPairs = new SqliteSearchIndex(c.handle.db, reader);
+  const wordwise = new SqliteSearchIndex(c.handle.db, reader, { pairs: false });
+  const a: number[] = [];
+  const b: number[] = [];
+  let hits = 0;
+  for (const [i, e] of exprs.entries()) {
+    const timed = async (index: SqliteSearchIndex, out: number[]) => {
+      const t0 = performance.now();
+      const ids = await index.match(e);
+      out.push(performance.now() - t0);
+      return ids;
+    };
+    let p: Uint32Array;
+    let w: Uint32Array;
+    if (i % 2 === 0) {
+      p = await timed(byPairs, a);
+      w = await timed(wordwise, b);
+    } else {
+      w = await timed(wordwise, b);
+      p = await timed(byPairs, a);
+    }
+    if (p.length !== w.length || p.some((id, k) => id !== w[k])) throw new BenchFailure(`phrases by pairs and word by word differ for ${fts5Query(e)}: ${p.length} vs ${w.length} records`);
+    hits += p.length;
+  }
+  return { byPairs: stats(a), wordwise: stats(b), hits };
 }
 
 async function runOn(ctx: BenchContext, dialect: BenchDialect, size: Size): Promise<Outcome> {
@@ -130,6 +183,7 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, size: Size): Prom
     const rawByCat = new Map<string, number[]>();
     const rawAll: number[] = [];
     const raw = rawRunner(c, dialect);
+    const phraseExprs: MatchExpr[] = [];
     ctx.log(`  ${mix.length} queries, each also sent to the raw engine …`);
     let lastNote = Date.now();
     for (const [n, q] of mix.entries()) {
@@ -145,6 +199,7 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, size: Size): Prom
       all.push(ms);
       const compiled = compileQuery(parseQuery(q.q).node, { heldUnder: q.scopeUnit ? unitIds.get(q.scopeUnit) : null });
       if (compiled.expr) {
+        if (hasPhrase(compiled.expr)) phraseExprs.push(compiled.expr);
         const t1 = performance.now();
         await raw(compiled.expr);
         const rms = performance.now() - t1;
@@ -184,7 +239,13 @@ async function runOn(ctx: BenchContext, dialect: BenchDialect, size: Size): Prom
       likeHits += Math.min(n, r.total);
       ourHits += r.total;
     }
+    let phrases: Outcome['phrases'] = null;
+    if (dialect === 'sqlite') {
+      ctx.log(`  ${phraseExprs.length} queries with a phrase, by pairs and word by word …`);
+      phrases = await phraseSideBySide(c, phraseExprs);
+    }
     return {
+      phrases,
       dialect,
       records: plan.records,
       items: loaded.items,
@@ -252,6 +313,13 @@ export async function run(ctx: BenchContext): Promise<void> {
       `  naive LIKE scan on ${o.like.count} plain queries: p50 ${f1(o.like.p50)} ms, p95 ${f1(o.like.p95)} ms (ours on the same: p50 ${f1(o.oursOnLikeSample.p50)}, p95 ${f1(o.oursOnLikeSample.p95)}; ` +
         `LIKE ÷ ours p50 ${(o.like.p50 / Math.max(o.oursOnLikeSample.p50, 1e-9)).toFixed(1)}×); LIKE finds ${(100 * o.likeRecall).toFixed(0)}% of our hits`,
     );
+    if (o.phrases) {
+      const { byPairs: p, wordwise: w } = o.phrases;
+      ctx.log(
+        `  phrases (${p.count} queries, ${formatCount(o.phrases.hits)} records found, the same both ways): by pairs mean ${p.mean.toFixed(2)} ms, p95 ${f1(p.p95)} ms; ` +
+          `word by word mean ${w.mean.toFixed(2)} ms, p95 ${f1(w.p95)} ms; word by word ÷ pairs (mean) ${(w.mean / Math.max(p.mean, 1e-9)).toFixed(2)}×`,
+      );
+    }
     const file = writeResult(ctx.outDir, `search-${o.dialect}`, { benchmark: 'search', size: ctx.size, machine: machine(), ...o });
     ctx.log(`result: ${file}`);
   }

@@ -764,8 +764,10 @@ export interface SearchIndex {
   beginRebuild(): Promise<void>;
   /** Writes rows a {@link SearchBuildPool} built into the shadow set. */
   writeRebuild(rows: EngineRows): Promise<void>;
-  /** Headings and terms of the shadow set, computed by the caller from all documents; then builds the shadow set's indexes. */
+  /** Headings and terms of the shadow set, computed by the caller from all documents (called once per slice of them). */
   writeRebuildVocabulary(headings: readonly HeadingHit[], terms: readonly TermHit[]): Promise<void>;
+  /** Builds the shadow set's secondary indexes, once, after every row is in. */
+  indexRebuild(): Promise<void>;
   /**
    * Swaps the shadow set in and says which records changed in the live set after `sinceSeq`
    * (while the rebuild ran); the caller rebuilds their documents in the same transaction.

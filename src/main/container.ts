@@ -118,6 +118,10 @@ export interface ContainerOptions {
   importWorkers?: boolean;
   /** Worker threads building documents in a full search reindex (default: one per core; 0: none). */
   searchBuildThreads?: number;
+  /** Facet counts are exact up to this many hits (default 150,000; small in tests, to see estimates). */
+  searchExactCounts?: number;
+  /** Headings and terms a reindex writes per transaction (default 20,000; small in tests, to have several). */
+  searchVocabularySlice?: number;
   /** How often the job runner looks at an empty queue. */
   jobPollMs?: number;
   /** Where stored files live (`<dataDir>/files`, derived files in `<dataDir>/cache`); a temporary folder when absent. */
@@ -172,8 +176,8 @@ export async function createContainer(opts: ContainerOptions): Promise<Container
         files: { inspect: inspectMarcFile, remove: (path) => rm(path, { force: true }), prepared: (path, o, ctx) => (opts.importWorkers === false ? preparedInProcess : preparedInWorker)(path, { ...o, limits: opts.importLimits }, ctx) },
       }),
       exports: new ExportService({ store, orgCode }),
-      search: new SearchService(store.search),
-      reindex: new ReindexService({ store, indexer, pool: () => openBuildPool(handle.dialect, { threads: opts.searchBuildThreads }) }),
+      search: new SearchService(store.search, { exactCounts: opts.searchExactCounts }),
+      reindex: new ReindexService({ store, indexer, pool: () => openBuildPool(handle.dialect, { threads: opts.searchBuildThreads }), vocabularySlice: opts.searchVocabularySlice }),
     } as Omit<Services, 'digital' | 'iiif' | 'bags' | 'ingest' | 'fixity' | 'jobs'> as Services;
 
     const dataDir = opts.dataDir ?? (ownedDir = await mkdtemp(join(tmpdir(), 'lienthong-data-')));

@@ -410,6 +410,9 @@ export class PostgresSearchIndex implements SearchIndex {
     if (terms.length > 0) {
       await run(this.#db, 'insert into search_terms_new (token, surface, docs) select * from unnest($1::text[], $2::text[], $3::int[])', [terms.map((t) => t.token), terms.map((t) => t.surface), terms.map((t) => t.docs)]);
     }
+  }
+
+  async indexRebuild(): Promise<void> {
     for (const s of searchIndexStatements('postgres', '_new', rebuildTag())) await run(this.#db, s);
   }
 

@@ -7,11 +7,12 @@ import { SEARCH_COLUMNS, type SearchDoc } from '../../domain/search/document.js'
 import { docValues } from './common.js';
 import { tsvectorOf } from './postgres.js';
 import { REBUILT_SEQ } from './sqlite.js';
+import { pairedColumn } from './pairs.js';
 
 export interface RebuildRows {
   /** `search_docs` rows in DOC_COLUMNS order (PostgreSQL: plus the tsvector literal). */
   docs: unknown[][];
-  /** SQLite: the FTS5 row of each document (rowid first). */
+  /** SQLite: the FTS5 row of each document (rowid first), every column with its pairs (pairs.ts). */
   fts: unknown[][];
 }
 
@@ -20,7 +21,7 @@ export function rebuildRows(dialect: Dialect, docs: readonly SearchDoc[]): Rebui
   for (const d of docs) {
     const values = docValues(d, REBUILT_SEQ);
     if (dialect === 'postgres') values.push(tsvectorOf(d.columns));
-    else out.fts.push([d.id, ...SEARCH_COLUMNS.map((c) => d.columns[c])]);
+    else out.fts.push([d.id, ...SEARCH_COLUMNS.map((c) => pairedColumn(c, d.columns[c]))]);
     out.docs.push(values);
   }
   return out;

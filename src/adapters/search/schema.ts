@@ -53,6 +53,11 @@ export function rebuildTag(now = Date.now()): string {
   return `_r${now.toString(36)}`;
 }
 
+/** The SQLite engine table (see `./pairs.ts` for the pairs its tokenizer keeps whole). */
+export function ftsStatement(suffix: string): string {
+  return `create virtual table search_fts${suffix} using fts5(${SEARCH_COLUMNS.join(', ')}, content='', contentless_delete=1, detail=full, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''')`;
+}
+
 function allStatements(dialect: Dialect, suffix: string): string[] {
   const s = suffix;
   if (dialect === 'sqlite') {
@@ -62,8 +67,9 @@ function allStatements(dialect: Dialect, suffix: string): string[] {
       `create index if not exists search_docs${s}_title_key on search_docs${s} (title_key)`,
       `create index if not exists search_docs${s}_sort_title on search_docs${s} (sort_title, id)`,
       `create index if not exists search_docs${s}_sort_author on search_docs${s} (sort_author, id)`,
-      // Contentless: the text lives in bib_records; FTS5 keeps only the inverted index.
-      `create virtual table search_fts${s} using fts5(${SEARCH_COLUMNS.join(', ')}, content='', contentless_delete=1, detail=full, tokenize='unicode61 remove_diacritics 0')`,
+      // Contentless: the text lives in bib_records; FTS5 keeps only the inverted index. Each
+      // column holds its words, then its adjacent pairs (`_` a token character; see pairs.ts).
+      ftsStatement(s),
       // Page-level full text (OCR of digitised documents): one row per page.
       `create table search_pages${s} (id integer primary key, doc_id integer not null, page_no integer not null, label text, body text not null)`,
       `create index if not exists search_pages${s}_doc on search_pages${s} (doc_id, page_no)`,

@@ -36,12 +36,15 @@ export class ReindexService {
   readonly #store: Store;
   readonly #indexer: SearchIndexer;
   readonly #pool: () => Promise<SearchBuildPool>;
+  readonly #vocabularySlice: number;
   #running = false;
 
-  constructor(deps: { store: Store; indexer: SearchIndexer; pool: () => Promise<SearchBuildPool> }) {
+  /** `vocabularySlice`: headings and terms written per transaction (small in tests, to have several). */
+  constructor(deps: { store: Store; indexer: SearchIndexer; pool: () => Promise<SearchBuildPool>; vocabularySlice?: number }) {
     this.#store = deps.store;
     this.#indexer = deps.indexer;
     this.#pool = deps.pool;
+    this.#vocabularySlice = deps.vocabularySlice ?? 20_000;
   }
 
   get running(): boolean {
@@ -105,9 +108,13 @@ export class ReindexService {
       }
       const hs = [...headings.values()];
       const ts = [...terms.values()];
-      for (let i = 0; i < Math.max(hs.length, ts.length); i += 20_000) {
-        await store.transaction((tx) => tx.search.writeRebuildVocabulary(hs.slice(i, i + 20_000), ts.slice(i, i + 20_000)));
+      const slice = this.#vocabularySlice;
+      for (let i = 0; i < Math.max(hs.length, ts.length); i += slice) {
+        await store.transaction((tx) => tx.search.writeRebuildVocabulary(hs.slice(i, i + slice), ts.slice(i, i + slice)));
       }
+      // Once, after the last slice: building them per slice gave a million-record catalogue 34
+      // copies of every index (a new name each time, see `rebuildTag`).
+      await store.transaction((tx) => tx.search.indexRebuild());
       const swapped = await store.transaction(async (tx) => {
         const r = await tx.search.finishRebuild(since);
         await this.#indexer.refresh(tx, r.changed);

@@ -111,8 +111,12 @@ export class SearchService {
   readonly #matches: ResultCache<Matched>;
   readonly #ranks = new RankCache();
 
-  constructor(index: SearchIndex, opts: { leafCache?: LeafCacheOptions; resultCache?: ResultCacheOptions } = {}) {
+  readonly #exactCounts: number | undefined;
+
+  /** `exactCounts`: facet counts are exact up to this many hits (default `EXACT_COUNTS`; small in tests). */
+  constructor(index: SearchIndex, opts: { leafCache?: LeafCacheOptions; resultCache?: ResultCacheOptions; exactCounts?: number } = {}) {
     this.#index = index;
+    this.#exactCounts = opts.exactCounts;
     this.#leaves = new LeafCache(opts.leafCache);
     this.#answers = new ResultCache(opts.resultCache);
     // Matches hold their hit ids (4 bytes a hit): as much room again as the answers.
@@ -255,7 +259,7 @@ export class SearchService {
       yearFrom: maxOf(req.filters?.yearFrom, compiled.yearFrom),
       yearTo: minOf(req.filters?.yearTo, compiled.yearTo),
     };
-    const { ids, counts } = this.#facets.filterAndCount(hits, filters, { counts: req.facets !== false, topN: 30 });
+    const { ids, counts } = this.#facets.filterAndCount(hits, filters, { counts: req.facets !== false, topN: 30, exactCounts: this.#exactCounts });
     const ranked = sort === 'relevance' && compiled.words.length > 0 ? await this.#rank(ids, compiled.words, compiled.expr!, fullTextOnly) : null;
     const pagesOf = new Map<number, PageHit[]>();
     for (const p of pageHits) {

@@ -12,6 +12,7 @@ import { m005Readers } from './005-readers.js';
 import { m006Sites } from './006-sites.js';
 import { m007Browse } from './007-browse.js';
 import { m008Interop } from './008-interop.js';
+import { m009PhrasePairs } from './009-phrase-pairs.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '006-sites': m006Sites(dialect),
     '007-browse': m007Browse(dialect),
     '008-interop': m008Interop(dialect),
+    '009-phrase-pairs': m009PhrasePairs(dialect),
   };
   return { getMigrations: async () => all };
 }
