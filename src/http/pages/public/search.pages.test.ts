@@ -3,7 +3,7 @@
  * the GET form, facets as form fields and links, paging, lenient parameters, the record page,
  * the help page, the header's search box and the staff catalogue's search.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDialect } from '../../../../test/dialects.js';
 import { PASSWORD } from '../../../../test/factories.js';
 import { get, httpEnv, login, type HttpEnv } from '../../../../test/http.js';
@@ -11,6 +11,7 @@ import { systemActor } from '../../../app/actor.js';
 import type { MarcRecord } from '../../../codecs/marc/record.js';
 import { buildSearchDoc } from '../../../domain/search/document.js';
 import { deriveFields } from '../../../domain/catalog/derive.js';
+import { classTree, groupDigits } from './search.pages.js';
 
 const sys = systemActor('test');
 
@@ -242,5 +243,108 @@ describeEachDialect('search pages: past the last page shown', (dialect) => {
     const last = (await env.app.inject({ url: '/search?q=lua&pageSize=1&page=500' })).body;
     expect(last).toContain('<ol class="results" start="500"');
     expect(last).not.toContain('Không có trang');
+  });
+});
+
+describe('classTree', () => {
+  const v = (value: string, count: number, selected = false) => ({ value, label: value, count, selected });
+  it('puts each DDC ten under its hundred, keeps BBK and a ten without its hundred at the top, in the order given', () => {
+    const tree = classTree([v('ddc:900', 9), v('ddc:95x', 7), v('bbk:63', 5), v('ddc:800', 4), v('ddc:89x', 3), v('ddc:63x', 2), v('ddc:90x', 1)]);
+    expect(tree.map((n) => [n.value.value, n.children.map((c) => c.value)])).toEqual([
+      ['ddc:900', ['ddc:95x', 'ddc:90x']],
+      ['bbk:63', []],
+      ['ddc:800', ['ddc:89x']],
+      ['ddc:63x', []],
+    ]);
+  });
+});
+
+describeEachDialect('search pages: the class facet', (dialect) => {
+  let env: HttpEnv;
+  beforeAll(async () => {
+    env = await httpEnv(dialect);
+    const { catalog } = env.container.services;
+    const classed = (title: string, ddc: string, bbk?: string): MarcRecord => {
+      const m = marc(title, 'Nhiều tác giả', 2020);
+      m.fields.push({ tag: '082', ind1: '0', ind2: '4', subfields: [{ code: 'a', value: ddc }] });
+      if (bbk) m.fields.push({ tag: '084', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: bbk }, { code: '2', value: 'bbk' }] });
+      return m;
+    };
+    for (const [title, ddc, bbk] of [
+      ['Lịch sử Việt Nam sơ lược', '959.7', '63.3(1)'],
+      ['Lịch sử Nam Bộ sơ lược', '959.77'],
+      ['Địa lý Việt Nam sơ lược', '915.97'],
+      ['Văn học Việt Nam sơ lược', '895.922'],
+      ['Nông nghiệp sơ lược', '630'],
+    ] as const) {
+      await catalog.create(sys, { marc: classed(title, ddc, bbk), unitId: env.tree.prov.id, allowDuplicate: true });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  const fieldset = (html: string, legend: string) => {
+    const at = html.indexOf(`<legend>${legend}</legend>`);
+    return html.slice(at, html.indexOf('</fieldset>', at));
+  };
+
+  it('lists the hundreds with a link to their divisions, and the divisions of a chosen hundred under it', async () => {
+    const html = fieldset((await env.app.inject({ url: '/search?q=so+luoc' })).body, 'Môn loại');
+    expect(html).toContain('name="class" value="ddc:900"');
+    expect(html).toContain('name="class" value="bbk:63"');
+    expect(html).not.toContain('value="ddc:95x"');
+    expect(html).toContain('<a class="facet-sub facet-drill" href="/search?q=so+luoc&amp;class=ddc%3A900">Các lớp con (2)</a>');
+    // 600 has one division (63x): still a link, as any parent.
+    expect(html).toContain('href="/search?q=so+luoc&amp;class=ddc%3A600">Các lớp con (1)</a>');
+
+    const chosen = fieldset((await env.app.inject({ url: '/search?q=so+luoc&class=ddc%3A900' })).body, 'Môn loại');
+    expect(chosen).toMatch(/name="class" value="ddc:900" checked/);
+    expect(chosen).toMatch(/<div class="facet-sub"><ul class="facet-list"><li><label class="facet-option"><input type="checkbox" name="class" value="ddc:95x"\/><span class="facet-label">95x – [^<]+<\/span><span class="facet-count">2<\/span>/);
+    expect(chosen).toContain('value="ddc:91x"');
+    expect(chosen).not.toContain('value="ddc:89x"');
+
+    // A chosen division alone keeps its hundred open, and English says so in English.
+    const en = fieldset((await env.app.inject({ url: '/search?q=so+luoc&class=ddc%3A89x&lang=en', headers: { 'accept-language': 'en' } })).body, 'Class');
+    expect(en).toMatch(/name="class" value="ddc:89x" checked/);
+    expect(en).toContain('Divisions below it (2)');
+  });
+});
+
+describe('groupDigits', () => {
+  it('groups thousands as each language writes them', () => {
+    expect(['7', '999', '1000', '144909', '1000000'].map((n) => groupDigits(Number(n), '.'))).toEqual(['7', '999', '1.000', '144.909', '1.000.000']);
+    expect(groupDigits(12345, ',')).toBe('12,345');
+  });
+});
+
+describeEachDialect('search pages: facet counts estimated from a sample', (dialect) => {
+  let env: HttpEnv;
+  beforeAll(async () => {
+    // Exact up to 10 hits here (150,000 by default): 30 hits are counted from a sample.
+    env = await httpEnv(dialect, { container: { searchExactCounts: 10 } });
+    const { catalog } = env.container.services;
+    for (let i = 1; i <= 30; i++) await catalog.create(sys, { marc: marc(`Ca dao tục ngữ quyển ${i}`, 'Vũ Ngọc Phan', 2000 + (i % 3)), unitId: env.tree.prov.id, allowDuplicate: true });
+    await catalog.create(sys, { marc: marc('Ca dao một quyển lẻ', 'Vũ Ngọc Phan', 1999), unitId: env.tree.prov.id, allowDuplicate: true });
+  }, 120_000);
+  afterAll(async () => {
+    await env?.dispose();
+  });
+
+  it('marks every count as an estimate and says why, in both languages; exact counts carry no mark', async () => {
+    const many = (await env.app.inject({ url: '/search?q=ca+dao' })).body;
+    expect(many).toContain('<p class="small facet-note">Quá nhiều kết quả để đếm hết: số đếm có dấu ≈ là ước tính từ một mẫu đều của chúng.</p>');
+    const counts = [...many.matchAll(/<span class="facet-count">([^<]*)<\/span>/gu)].map((m) => m[1]!);
+    expect(counts.length).toBeGreaterThan(3);
+    for (const c of counts) expect(c).toMatch(/^≈\d/u);
+    // The total stays exact.
+    expect(many).toContain('Tìm thấy 31 tài liệu');
+    const en = (await env.app.inject({ url: '/search?q=ca+dao&lang=en', headers: { 'accept-language': 'en' } })).body;
+    expect(en).toContain('Too many results to count them all: counts marked ≈ are estimated from an even sample of them.');
+
+    const few = (await env.app.inject({ url: '/search?q=quyen+le' })).body;
+    expect(few).not.toContain('facet-note');
+    expect(few).not.toContain('≈');
+    expect(few).toContain('<span class="facet-count">1</span>');
   });
 });

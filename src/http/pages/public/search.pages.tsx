@@ -14,7 +14,7 @@
 import type { ViewerContext } from '../../../app/digital/digital.service.js';
 import { viewerOf } from '../../protocols/iiif.routes.js';
 import type { FastifyInstance } from 'fastify';
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import type { Services } from '../../../main/container.js';
 import { AppError } from '../../../domain/errors.js';
 import type { OrgUnit } from '../../../domain/org/unit.js';
@@ -230,17 +230,32 @@ function fmt(ctx: PageCtx, n: number): string {
   return n.toLocaleString(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB');
 }
 
-function Count({ n }: { n: number }) {
-  return <span class="facet-count">{String(n)}</span>;
+/** How facet counts are written: digits grouped as the language groups them, `≈` before estimates. */
+interface CountStyle {
+  sep: string;
+  approx: boolean;
 }
 
-function Option({ name, value, label, count, checked }: { name: string; value: string; label: string; count: number; checked: boolean }) {
+/** `144909` → `144.909` (vi) or `144,909` (en); cheaper than `toLocaleString` for a page's hundreds of counts. */
+export function groupDigits(n: number, sep: string): string {
+  const d = String(n);
+  if (d.length <= 3) return d;
+  let out = d.slice(0, d.length % 3 || 3);
+  for (let i = out.length; i < d.length; i += 3) out += sep + d.slice(i, i + 3);
+  return out;
+}
+
+function Count({ n, cs }: { n: number; cs: CountStyle }) {
+  return <span class="facet-count">{cs.approx ? `≈${groupDigits(n, cs.sep)}` : groupDigits(n, cs.sep)}</span>;
+}
+
+function Option({ name, value, label, count, checked, cs }: { name: string; value: string; label: string; count: number; checked: boolean; cs: CountStyle }) {
   return (
     <li>
       <label class="facet-option">
         <input type="checkbox" name={name} value={value} checked={checked} />
         <span class="facet-label">{label}</span>
-        <Count n={count} />
+        <Count n={count} cs={cs} />
       </label>
     </li>
   );
@@ -248,7 +263,7 @@ function Option({ name, value, label, count, checked }: { name: string; value: s
 
 const SHOWN = 8;
 
-function FacetGroup({ ctx, title, name, values }: { ctx: PageCtx; title: string; name: string; values: readonly FacetValue[] }) {
+function FacetGroup({ ctx, title, name, values, cs }: { ctx: PageCtx; title: string; name: string; values: readonly FacetValue[]; cs: CountStyle }) {
   if (values.length === 0) return null;
   // Chosen values first, so that they are never hidden under "more".
   const sorted = [...values.filter((v) => v.selected), ...values.filter((v) => !v.selected)];
@@ -259,7 +274,7 @@ function FacetGroup({ ctx, title, name, values }: { ctx: PageCtx; title: string;
       <legend>{title}</legend>
       <ul class="facet-list">
         {shown.map((v) => (
-          <Option name={name} value={v.value} label={v.label} count={v.count} checked={v.selected} />
+          <Option name={name} value={v.value} label={v.label} count={v.count} checked={v.selected} cs={cs} />
         ))}
       </ul>
       {more.length > 0 ? (
@@ -267,11 +282,101 @@ function FacetGroup({ ctx, title, name, values }: { ctx: PageCtx; title: string;
           <summary>{ctx.t('search.facets.more', { count: more.length })}</summary>
           <ul class="facet-list">
             {more.map((v) => (
-              <Option name={name} value={v.value} label={v.label} count={v.count} checked={v.selected} />
+              <Option name={name} value={v.value} label={v.label} count={v.count} checked={v.selected} cs={cs} />
             ))}
           </ul>
         </details>
       ) : null}
+    </fieldset>
+  );
+}
+
+/**
+ * A drilled-down facet level: its first entries, and when it is long the rest under "more"
+ * (`open` when a chosen entry is among them). Shared by the library and class trees.
+ */
+function ShortList<T>({ ctx, items, item, listClass, open }: { ctx: PageCtx; items: readonly T[]; item: (x: T) => VNode; listClass: string; open: (rest: readonly T[]) => boolean }) {
+  const limit = items.length > SHOWN + 2 ? SHOWN : items.length;
+  const more = items.slice(limit);
+  return (
+    <>
+      <ul class={listClass}>{items.slice(0, limit).map(item)}</ul>
+      {more.length > 0 ? (
+        <details class="facet-more" open={open(more)}>
+          <summary>{ctx.t('search.facets.more', { count: more.length })}</summary>
+          <ul class="facet-list">{more.map(item)}</ul>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+interface ClassNode {
+  value: FacetValue;
+  children: FacetValue[];
+}
+
+const DDC_TEN = /^ddc:(\d)\dx$/u;
+
+/**
+ * Classes as a tree: each DDC ten (`ddc:95x`) under its hundred (`ddc:900`), which every record
+ * with the ten also has; BBK classes, and a ten whose hundred is not listed, stay at the top. In
+ * the order given (by count).
+ */
+export function classTree(values: readonly FacetValue[]): ClassNode[] {
+  const top = new Map<string, ClassNode>();
+  for (const v of values) if (!DDC_TEN.test(v.value)) top.set(v.value, { value: v, children: [] });
+  const out: ClassNode[] = [];
+  for (const v of values) {
+    const ten = DDC_TEN.exec(v.value);
+    const parent = ten ? top.get(`ddc:${ten[1]}00`) : undefined;
+    if (parent) parent.children.push(v);
+    else out.push(top.get(v.value) ?? { value: v, children: [] });
+  }
+  return out;
+}
+
+/**
+ * The class facet, drilled down as the library facet is: a hundred's tens are listed when it or
+ * one of them is chosen (or when it is alone); otherwise a link chooses it. Sixty-odd hundreds and
+ * tens side by side were a quarter of a broad query's page, and hard to read on a phone.
+ */
+function ClassGroup({ ctx, state, values, cs }: { ctx: PageCtx; state: SearchState; values: readonly FacetValue[]; cs: CountStyle }) {
+  const nodes = classTree(values);
+  if (nodes.length === 0) return null;
+  const chosen = (n: ClassNode) => n.value.selected || n.children.some((c) => c.selected);
+  // Chosen classes first, so that they are never hidden under "more".
+  const sorted = [...nodes.filter(chosen), ...nodes.filter((n) => !chosen(n))];
+  const item = (n: ClassNode) => {
+    const open = n.children.length > 0 && (nodes.length === 1 || chosen(n));
+    return (
+      <li>
+        <label class="facet-option">
+          <input type="checkbox" name="class" value={n.value.value} checked={n.value.selected} />
+          <span class="facet-label">{n.value.label}</span>
+          <Count n={n.value.count} cs={cs} />
+        </label>
+        {n.children.length === 0 ? null : open ? (
+          <div class="facet-sub">
+            <ul class="facet-list">
+              {n.children.map((c) => (
+                <Option name="class" value={c.value} label={c.label} count={c.count} checked={c.selected} cs={cs} />
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <a class="facet-sub facet-drill" href={link(state, { values: { ...state.values, class: [...state.values.class, n.value.value] } })}>
+            {ctx.t('search.facets.subclasses', { count: n.children.length })}
+          </a>
+        )}
+      </li>
+    );
+  };
+  return (
+    <fieldset class="facet">
+      <legend>{ctx.t('search.facet.class')}</legend>
+      {/* Chosen classes come first, so "more" never holds one. */}
+      <ShortList ctx={ctx} items={sorted} item={item} listClass="facet-list" open={() => false} />
     </fieldset>
   );
 }
@@ -286,7 +391,7 @@ const anySelected = (n: LibraryNode): boolean => n.selected || n.children.some(a
  * weight on a phone. A long list shows its first entries with the rest under "more" (opened when
  * a chosen library is among them).
  */
-function LibraryNodes({ ctx, state, nodes, depth }: { ctx: PageCtx; state: SearchState; nodes: readonly LibraryNode[]; depth: number }) {
+function LibraryNodes({ ctx, state, nodes, depth, cs }: { ctx: PageCtx; state: SearchState; nodes: readonly LibraryNode[]; depth: number; cs: CountStyle }) {
   const item = (n: LibraryNode) => {
     const open = n.children.length > 0 && (nodes.length === 1 || anySelected(n));
     return (
@@ -294,11 +399,11 @@ function LibraryNodes({ ctx, state, nodes, depth }: { ctx: PageCtx; state: Searc
         <label class="facet-option">
           <input type="checkbox" name="libraryFilter" value={n.code} checked={n.selected} />
           <span class="facet-label">{n.name}</span>
-          <Count n={n.count} />
+          <Count n={n.count} cs={cs} />
         </label>
         {n.children.length === 0 ? null : open ? (
           <div class="facet-sub">
-            <LibraryNodes ctx={ctx} state={state} nodes={n.children} depth={depth + 1} />
+            <LibraryNodes ctx={ctx} state={state} nodes={n.children} depth={depth + 1} cs={cs} />
           </div>
         ) : (
           <a class="facet-sub facet-drill" href={link(state, { libraryFilter: [...state.libraryFilter, n.code] })}>
@@ -308,19 +413,7 @@ function LibraryNodes({ ctx, state, nodes, depth }: { ctx: PageCtx; state: Searc
       </li>
     );
   };
-  const limit = nodes.length > SHOWN + 2 ? SHOWN : nodes.length;
-  const more = nodes.slice(limit);
-  return (
-    <>
-      <ul class={depth === 0 ? 'facet-list facet-tree' : 'facet-list'}>{nodes.slice(0, limit).map(item)}</ul>
-      {more.length > 0 ? (
-        <details class="facet-more" open={more.some(anySelected)}>
-          <summary>{ctx.t('search.facets.more', { count: more.length })}</summary>
-          <ul class="facet-list">{more.map(item)}</ul>
-        </details>
-      ) : null}
-    </>
-  );
+  return <ShortList ctx={ctx} items={nodes} item={item} listClass={depth === 0 ? 'facet-list facet-tree' : 'facet-list'} open={(rest) => rest.some(anySelected)} />;
 }
 
 function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: SearchOutput }) {
@@ -333,6 +426,7 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
   const here = out.scope.here;
   const keep = pairs({ ...state, values: Object.fromEntries(FACET_PARAMS.map((k) => [k, []])) as unknown as SearchState['values'], libraryFilter: [], available: '', yearFrom: null, yearTo: null }, { page: false });
   const years = state.yearFrom !== null || state.yearTo !== null;
+  const cs: CountStyle = { sep: ctx.locale === 'vi' ? '.' : ',', approx: f.approximate };
   return (
     <aside class="search-facets" aria-labelledby="facets-heading">
       <details class="facets-box" data-facets>
@@ -342,6 +436,7 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
         </summary>
         <form method="get" action="/search" class="facet-form">
           <Hidden list={keep} />
+          {f.approximate ? <p class="small facet-note">{t('search.facets.approximate')}</p> : null}
           <fieldset class="facet">
             <legend>{t('search.facet.availability')}</legend>
             <ul class="facet-list">
@@ -355,7 +450,7 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
                 <label class="facet-option">
                   <input type="radio" name="available" value="anywhere" checked={state.available.toLowerCase() === 'anywhere'} />
                   <span class="facet-label">{t('search.facet.availability.anywhere')}</span>
-                  <Count n={f.availability.anywhere} />
+                  <Count n={f.availability.anywhere} cs={cs} />
                 </label>
               </li>
               {here ? (
@@ -363,7 +458,7 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
                   <label class="facet-option">
                     <input type="radio" name="available" value={here.code} checked={state.available.toUpperCase() === here.code.toUpperCase()} />
                     <span class="facet-label">{t('search.facet.availability.here', { library: here.name })}</span>
-                    <Count n={f.availability.here ?? 0} />
+                    <Count n={f.availability.here ?? 0} cs={cs} />
                   </label>
                 </li>
               ) : null}
@@ -372,11 +467,11 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
           {libraries.length > 0 ? (
             <fieldset class="facet">
               <legend>{t('search.facet.library')}</legend>
-              <LibraryNodes ctx={ctx} state={state} nodes={libraries} depth={0} />
+              <LibraryNodes ctx={ctx} state={state} nodes={libraries} depth={0} cs={cs} />
             </fieldset>
           ) : null}
-          <FacetGroup ctx={ctx} title={t('search.facet.material')} name="material" values={f.material} />
-          <FacetGroup ctx={ctx} title={t('search.facet.language')} name="language" values={f.language} />
+          <FacetGroup ctx={ctx} title={t('search.facet.material')} name="material" values={f.material} cs={cs} />
+          <FacetGroup ctx={ctx} title={t('search.facet.language')} name="language" values={f.language} cs={cs} />
           <fieldset class="facet">
             <legend>{t('search.facet.decade')}</legend>
             {f.decades.length > 0 ? (
@@ -387,7 +482,7 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
                     <li>
                       <a href={current ? link(state, { yearFrom: null, yearTo: null }) : link(state, { yearFrom: d.from, yearTo: d.to })} aria-current={current ? 'true' : undefined} class="facet-option">
                         <span class="facet-label">{t('search.facet.decadeLabel', { from: d.from })}</span>
-                        <Count n={d.count} />
+                        <Count n={d.count} cs={cs} />
                       </a>
                     </li>
                   );
@@ -410,10 +505,10 @@ function Facets({ ctx, state, out }: { ctx: PageCtx; state: SearchState; out: Se
               </p>
             ) : null}
           </fieldset>
-          <FacetGroup ctx={ctx} title={t('search.facet.subject')} name="subject" values={f.subject} />
-          <FacetGroup ctx={ctx} title={t('search.facet.author')} name="author" values={f.author} />
-          <FacetGroup ctx={ctx} title={t('search.facet.collection')} name="collection" values={f.collection} />
-          <FacetGroup ctx={ctx} title={t('search.facet.class')} name="class" values={f.class} />
+          <FacetGroup ctx={ctx} title={t('search.facet.subject')} name="subject" values={f.subject} cs={cs} />
+          <FacetGroup ctx={ctx} title={t('search.facet.author')} name="author" values={f.author} cs={cs} />
+          <FacetGroup ctx={ctx} title={t('search.facet.collection')} name="collection" values={f.collection} cs={cs} />
+          <ClassGroup ctx={ctx} state={state} values={f.class} cs={cs} />
           <div class="facet-actions">
             <button type="submit">{t('search.facets.apply')}</button>
             {active > 0 ? <a href={link(state, { values: Object.fromEntries(FACET_PARAMS.map((k) => [k, []])) as unknown as SearchState['values'], libraryFilter: [], available: '', yearFrom: null, yearTo: null })}>{t('search.facets.clear')}</a> : null}
