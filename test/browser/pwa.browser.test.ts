@@ -128,6 +128,7 @@ describe.skipIf(!chromiumPath)('installable and offline in a real browser', () =
     const libraryDocTitle = await docTitle();
     await waitKept(page, '/l/thu-vien-tinh');
     await page.goto(`${base}/digital/${book}?page=2`);
+    expect(await page.locator('html').getAttribute('data-page-source')).not.toBe('copy');
     await page.locator('[data-page-image]').waitFor();
     await page.waitForFunction(() => (document.querySelector('[data-page-image]') as HTMLImageElement).naturalWidth > 0);
     await waitKept(page, `/digital/${book}?page=2`);
@@ -146,6 +147,9 @@ describe.skipIf(!chromiumPath)('installable and offline in a real browser', () =
       const res = await fetch('/assets/app.000000000000.css');
       return [res.status, (await res.text()).includes('--green')];
     })).toEqual([200, true]);
+
+    // Deep zoom took the page image's place once it had drawn the page (no tile left loading).
+    await page.locator('[data-reader].osd-on').waitFor({ timeout: 20_000 });
 
     // No connection from here (the book's viewer is left first: tiles cut off mid-load are not what this test is about).
     await page.goto('about:blank');
@@ -168,10 +172,24 @@ describe.skipIf(!chromiumPath)('installable and offline in a real browser', () =
     expect(await page.locator('ol.results .result-title').first().textContent()).toContain('Truyện Kiều');
     await page.goto(`${base}/?source=pwa`);
     expect(await page.locator('h1').textContent()).toBe('Mạng lưới thư viện');
-    // The book's page, with its image.
+    // The book's page, with its image; deep zoom (most of its tiles never loaded) is not started
+    // on the kept copy: the reader is offered it instead.
     await page.goto(`${base}/digital/${book}?page=2`);
     await page.waitForFunction(() => (document.querySelector('[data-page-image]') as HTMLImageElement | null)?.complete === true);
     expect(await page.evaluate(() => (document.querySelector('[data-page-image]') as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await page.locator('[data-reader][data-zoom-state="offline"]').waitFor({ state: 'attached' });
+    expect(await page.locator('html').getAttribute('data-page-source')).toBe('copy');
+    expect(await page.locator('[data-reader] .osd').count()).toBe(0);
+    expect(await page.locator('[data-page-image]').isVisible()).toBe(true);
+    const zoomStart = page.locator('[data-zoom-start] button');
+    expect(await zoomStart.textContent()).toBe('Phóng to ảnh');
+    // With the connection back, asked for, it starts and shows the page once drawn; then offline again.
+    await context.setOffline(false);
+    await zoomStart.click();
+    await page.locator('[data-reader].osd-on').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-reader]').getAttribute('data-zoom-state')).toBeNull();
+    expect(await zoomStart.isHidden()).toBe(true);
+    await context.setOffline(true);
 
     // A page never opened: the offline page, saying which page could not be shown.
     await page.goto(`${base}/record/999999`);

@@ -54,8 +54,15 @@
       // Private browsing or storage turned off: the site works as before.
     });
     if (controlled && window.MessageChannel) {
+      // Whether this page came from the network or is a copy kept on this device, for the other
+      // scripts (the reader does not start deep zoom on a copy): `data-page-source` on <html>,
+      // "pending" until the worker answers, and the event "lt-page-source" once it has.
+      var html = document.documentElement;
+      html.setAttribute('data-page-source', 'pending');
       var channel = new window.MessageChannel();
       channel.port1.onmessage = function (e) {
+        html.setAttribute('data-page-source', e.data && e.data.served ? 'copy' : 'network');
+        document.dispatchEvent(new window.CustomEvent('lt-page-source'));
         showCopy(e.data);
       };
       sw.controller.postMessage({ type: 'status' }, [channel.port2]);

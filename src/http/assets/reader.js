@@ -1,4 +1,4 @@
-/* global document, window, navigator, history, location, fetch, URLSearchParams, setTimeout */
+/* global document, window, navigator, history, location, fetch, URLSearchParams, setTimeout, clearTimeout */
 /**
  * The digital reader, improved when JavaScript runs (the page works fully without it):
  *
@@ -12,6 +12,7 @@
  *   service's word boxes (image pixels, placed in OpenSeadragon's image coordinates);
  * - copying the link to the page.
  *
+ * On a copy kept for reading offline, deep zoom waits to be asked for (`data-zoom-state="offline"`).
  * Motion follows prefers-reduced-motion. Every failure leaves the plain page as it was.
  */
 (function () {
@@ -352,6 +353,10 @@
           viewer.viewport.goHome(true);
         });
         viewer.addHandler('open', onOpen);
+        // A tile that cannot be had before the page is drawn (the connection lost): the plain image stays.
+        viewer.addHandler('tile-load-failed', function () {
+          if (!shown) stop();
+        });
         viewer.addHandler('open-failed', function () {
           if (shown) location.assign(pageHref(seq));
           else stop();
@@ -461,6 +466,42 @@
       ask.hidden = false;
       ask.querySelector('button').addEventListener('click', start);
     }
-  } else if (document.readyState === 'complete') start();
-  else window.addEventListener('load', start);
+  } else if (document.readyState === 'complete') begin();
+  else window.addEventListener('load', begin);
+
+  /**
+   * Starts now; but on a copy of the page kept on this device (shown without a connection, or
+   * because the network was too slow) the kept page image is whole while most tiles were never
+   * loaded and would draw as blanks: the reader is offered the button instead, and deep zoom
+   * starts by itself when the device says it is back online.
+   */
+  function begin() {
+    var source = document.documentElement.getAttribute('data-page-source');
+    if (source === 'pending') {
+      // The service worker's answer (pwa.js), which comes at once; not forever, though.
+      var go = function () {
+        document.removeEventListener('lt-page-source', go);
+        clearTimeout(timer);
+        if (document.documentElement.getAttribute('data-page-source') === 'pending') document.documentElement.setAttribute('data-page-source', 'unknown');
+        begin();
+      };
+      var timer = setTimeout(go, 3000);
+      document.addEventListener('lt-page-source', go);
+      return;
+    }
+    if (source !== 'copy' && navigator.onLine !== false) return start();
+    root.setAttribute('data-zoom-state', 'offline');
+    var ask = root.querySelector('[data-zoom-start]');
+    var resume = function () {
+      window.removeEventListener('online', resume);
+      if (ask) ask.querySelector('button').removeEventListener('click', resume);
+      root.removeAttribute('data-zoom-state');
+      start();
+    };
+    if (ask) {
+      ask.hidden = false;
+      ask.querySelector('button').addEventListener('click', resume);
+    }
+    window.addEventListener('online', resume);
+  }
 })();
