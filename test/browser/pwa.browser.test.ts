@@ -6,7 +6,7 @@
  * the book, then loses the connection — all of them can still be read (the book's page image
  * too), a page never opened gives the offline page, and the offline page lists what was kept.
  * Pages of a signed-in staff member are never kept, and signing out forgets what was.
- * Screenshots: `offline-record`, `offline-page`, `offline-list` at 390 and 1280 px.
+ * Screenshots: `offline-record`, `offline-reader`, `offline-page`, `offline-list` at 390 and 1280 px.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -183,6 +183,8 @@ describe.skipIf(!chromiumPath)('installable and offline in a real browser', () =
     expect(await page.locator('[data-page-image]').isVisible()).toBe(true);
     const zoomStart = page.locator('[data-zoom-start] button');
     expect(await zoomStart.textContent()).toBe('Phóng to ảnh');
+    await shoot(page, 'offline-reader');
+    await page.setViewportSize({ width: 1280, height: 900 });
     // With the connection back, asked for, it starts and shows the page once drawn; then offline again.
     await context.setOffline(false);
     await zoomStart.click();
