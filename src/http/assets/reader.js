@@ -460,14 +460,19 @@
   // Start once the page image has arrived; on a data-saving or very slow connection, when asked.
   var c = navigator.connection;
   var frugal = !!(c && (c.saveData || /(^|-)2g$/.test(c.effectiveType || '')));
-  if (frugal) {
-    var ask = root.querySelector('[data-zoom-start]');
-    if (ask) {
-      ask.hidden = false;
-      ask.querySelector('button').addEventListener('click', start);
-    }
-  } else if (document.readyState === 'complete') begin();
+  if (frugal) offer(start);
+  else if (document.readyState === 'complete') begin();
   else window.addEventListener('load', begin);
+
+  /** Shows the "zoom into the page" button, which calls `go` (start() hides it again). */
+  function offer(go) {
+    var ask = root.querySelector('[data-zoom-start]');
+    if (!ask) return null;
+    ask.hidden = false;
+    var b = ask.querySelector('button');
+    b.addEventListener('click', go);
+    return b;
+  }
 
   /**
    * Starts now; but on a copy of the page kept on this device (shown without a connection, or
@@ -491,17 +496,13 @@
     }
     if (source !== 'copy' && navigator.onLine !== false) return start();
     root.setAttribute('data-zoom-state', 'offline');
-    var ask = root.querySelector('[data-zoom-start]');
     var resume = function () {
       window.removeEventListener('online', resume);
-      if (ask) ask.querySelector('button').removeEventListener('click', resume);
+      if (button) button.removeEventListener('click', resume);
       root.removeAttribute('data-zoom-state');
       start();
     };
-    if (ask) {
-      ask.hidden = false;
-      ask.querySelector('button').addEventListener('click', resume);
-    }
+    var button = offer(resume);
     window.addEventListener('online', resume);
   }
 })();
