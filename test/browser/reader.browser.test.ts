@@ -214,6 +214,30 @@ describe.skipIf(!chromiumPath)('the digital reader in a real browser', () => {
     await context.close();
   });
 
+  it('keeps the page image when a tile cannot be had before the page is drawn', async () => {
+    // (No service worker: its requests would not pass through the page's routes.)
+    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    // The tiles (a region in pixels) fail, as on a connection lost mid-load; info.json and the page image do not.
+    let refused = 0;
+    await page.route(/\/iiif\/3\/\d+-\d+\/\d+,\d+,\d+,\d+\//, (route) => {
+      refused++;
+      return route.abort('internetdisconnected');
+    });
+    await page.goto(`${base}/digital/${book}`);
+    await page.waitForFunction(() => [...performance.getEntriesByType('resource')].some((r) => /\/iiif\/3\/\d+-1\/info\.json$/.test(r.name)));
+    await expect.poll(() => page.locator('[data-zoom-status]').textContent(), { timeout: 20_000 }).toBe('Không mở được trình xem phóng to; ảnh trang vẫn xem được bên dưới.');
+    expect(refused).toBeGreaterThan(0);
+    expect(await page.locator('.osd').count()).toBe(0);
+    expect(await page.locator('[data-reader]').getAttribute('class')).not.toContain('osd-on');
+    const img = page.locator('img.page-image');
+    expect(await img.isVisible()).toBe(true);
+    expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+    expect(await page.locator('.zoom-bar').isVisible()).toBe(false);
+    await shoot(page, 'reader-zoom-failed');
+    await context.close();
+  });
+
   it('draws the hits of a search inside the book over the page', async () => {
     const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
