@@ -136,7 +136,7 @@ describe('lienthong command line', () => {
     const plain = await lienthong(['search', 'truyen kieu']);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/^\d+\tTruyện Kiều\tNguyễn Du\t2015\t\d+$/mu);
-    expect(plain.stderr).toMatch(/1 biểu ghi khớp|1 records match/u);
+    expect(plain.stderr).toMatch(/1 biểu ghi khớp|1 record matches/u);
     const toned = await lienthong(['search', 'Truyện Kiều', '--json']);
     const body = JSON.parse(toned.stdout) as { total: number; results: { display: { title: string } }[]; facets: Record<string, unknown> };
     expect(body.total).toBe(1);

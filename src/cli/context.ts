@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig, type Config, type ConfigOverrides } from '../config/env.js';
-import { translator, type Locale, type Translate } from '../i18n/i18n.js';
+import { fill, translator, type Locale, type Translate } from '../i18n/i18n.js';
 import type { Container } from '../main/container.js';
 import { cliEn, cliVi, type CliMessageKey } from '../i18n/cli-messages.js';
 
@@ -46,8 +46,7 @@ export function sayer(locale: Locale): Say {
   const cat: Record<CliMessageKey, string> = locale === 'vi' ? cliVi : cliEn;
   return (key, params) => {
     const text = cat[key] ?? cliEn[key];
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    return params ? fill(text, params) : text;
   };
 }
 

@@ -24,6 +24,16 @@ describe('catalogues', () => {
     expect(differ).toEqual([]);
   });
 
+  it('a {count|one|other} choice names a placeholder its message has, and the messages show it', () => {
+    const wrong = Object.entries({ ...vi, ...en }).flatMap(([k, t]) =>
+      [...t.matchAll(/\{(\w+)\|/g)].filter((m) => !placeholders(t).includes(m[1]!)).map(() => k),
+    );
+    expect(wrong).toEqual([]);
+    // English counts read as English: no "1 copies" left where a number comes before a plural noun.
+    const unchosen = Object.entries(en).filter(([, t]) => /\{(count|pages|total)\} (copies|documents|records|pages|results|matches|units|members|items)\b/.test(t));
+    expect(unchosen.map(([k]) => k)).toEqual([]);
+  });
+
   it('no message is empty or untranslated by accident', () => {
     expect(Object.entries(vi).filter(([, t]) => t.trim() === '').map(([k]) => k)).toEqual([]);
     expect(Object.entries(en).filter(([, t]) => t.trim() === '').map(([k]) => k)).toEqual([]);
@@ -59,6 +69,22 @@ describe('translator', () => {
     expect(translator('en')('error.ORG_UNIT_NOT_FOUND')).toBe('Unit {unit} not found.');
     expect(translator('en')('error.ORG_UNIT_NOT_FOUND', { other: 1 })).toBe('Unit {unit} not found.');
     expect(translator('en')('error.ORG_MOVE_CYCLE', { unit: 'A', parent: 'B' })).toBe('Cannot move A under B: B is the unit itself or below it.');
+  });
+
+  it('chooses the singular or plural words by the number', () => {
+    const en_ = translator('en');
+    expect(en_('search.result.holdings', { count: 1 })).toBe('1 copy');
+    expect(en_('search.result.holdings', { count: 0 })).toBe('0 copies');
+    expect(en_('search.result.holdings', { count: '1.234' })).toBe('1.234 copies');
+    expect(en_('search.summary', { count: '1' })).toBe('1 document found');
+    expect(en_('sites.libraries.publishedCount', { count: 1 })).toBe('1 library has its own website');
+    expect(en_('sites.libraries.publishedCount', { count: 3 })).toBe('3 libraries have their own website');
+    expect(en_('error.ORG_CLOSE_HAS_CHILDREN', { unit: 'HD', count: 1 })).toBe('Cannot close HD while 1 unit under it is still open.');
+    // Vietnamese nouns do not change.
+    expect(translator('vi')('search.result.holdings', { count: 1 })).toBe('1 bản');
+    // A value is never read as a choice, and a choice without its parameter stays visible.
+    expect(en_('error.ORG_UNIT_NOT_FOUND', { unit: '{count|a|b}', count: 1 })).toBe('Unit {count|a|b} not found.');
+    expect(en_('search.result.holdings')).toBe('{count} {count|copy|copies}');
   });
 
   it('does not interpret $ patterns in values', () => {

@@ -14,15 +14,27 @@ export function isLocale(s: unknown): s is Locale {
   return s === 'vi' || s === 'en';
 }
 
+/**
+ * `{count|copy|copies}`: the first word when the parameter is 1, the second otherwise. English
+ * needs it; Vietnamese nouns do not change (`{count} bản`).
+ */
+const PLURAL = /\{(\w+)\|((?:[^{}|]|\{\w+\})*)\|((?:[^{}|]|\{\w+\})*)\}/g;
+
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(locale: Locale): Translate {
   const cat = CATALOGUES[locale];
   return (key, params) => {
     const text = cat[key] ?? vi[key] ?? key;
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+    return params ? fill(text, params) : text;
   };
+}
+
+/** A message with its `{placeholders}` and `{name|one|other}` choices filled from `params`; unknown ones stay visible. */
+export function fill(text: string, params: Record<string, string | number>): string {
+  return text
+    .replace(PLURAL, (m, name: string, one: string, other: string) => (name in params ? (Number(params[name]) === 1 ? one : other) : m))
+    .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
 /** Is `key` a message key? (Error codes and unit types are looked up by building the key.) */

@@ -564,10 +564,10 @@ export const digitalStaffEn: Record<keyof typeof digitalStaffVi, string> = {
   'dstaff.queue.anyCollection': 'Any collection',
   'dstaff.queue.apply': 'Filter',
   'dstaff.queue.clear': 'Clear filters',
-  'dstaff.queue.count': '{count} documents',
+  'dstaff.queue.count': '{count} {count|document|documents}',
   'dstaff.queue.empty': 'No documents here.',
   'dstaff.queue.select': 'Select “{title}”',
-  'dstaff.queue.pages': '{pages} pages, {text} with text',
+  'dstaff.queue.pages': '{pages} {pages|page|pages}, {text} with text',
   'dstaff.queue.assignedTo': 'Assigned to',
   'dstaff.queue.first': 'First page',
   'dstaff.queue.next': 'Next',
@@ -697,7 +697,7 @@ export const digitalStaffEn: Record<keyof typeof digitalStaffVi, string> = {
   'dstaff.upload.js.pending': 'Unfinished upload (choose this same file again to continue)',
 
   'dstaff.delete.title': 'Delete the digital document',
-  'dstaff.delete.help': 'The document and its {pages} pages will no longer show to readers or staff. The deletion is written to the audit log.',
+  'dstaff.delete.help': 'The document and its {pages} {pages|page|pages} will no longer show to readers or staff. The deletion is written to the audit log.',
   'dstaff.delete.published': 'The document is published: deleting it needs the permission to publish.',
   'dstaff.delete.confirm': 'Delete it',
 

@@ -166,7 +166,7 @@ export const harvestEn: Record<keyof typeof harvestVi, string> = {
   'harvest.format': 'Format',
   'harvest.target': 'Goes to',
   'harvest.schedule': 'Schedule',
-  'harvest.everyHours': 'Every {hours} hours',
+  'harvest.everyHours': 'Every {hours} {hours|hour|hours}',
   'harvest.byHand': 'Only when started by hand',
   'harvest.disabled': 'Paused',
   'harvest.nextRun': 'Next: {time}',
@@ -239,7 +239,7 @@ export const harvestEn: Record<keyof typeof harvestVi, string> = {
 
   'harvest.source.facts': 'About the source',
   'harvest.source.records': 'Records from this source',
-  'harvest.source.recordsCount': '{live} records are in the catalogue; {deleted} were deleted by the repository.',
+  'harvest.source.recordsCount': '{live} {live|record is|records are} in the catalogue; {deleted} {deleted|was|were} deleted by the repository.',
   'harvest.source.openJob': 'Harvest job #{job} is {status}.',
   'harvest.runs.title': 'Harvests',
   'harvest.runs.none': 'No harvest yet.',
@@ -284,7 +284,7 @@ export const harvestEn: Record<keyof typeof harvestVi, string> = {
   'harvest.recordProblem.noTitle': 'The record has no title.',
   'harvest.recordProblem.invalid': 'The record breaks the MARC 21 rules.',
   'harvest.recordProblem.duplicate': 'The record duplicates one already in the catalogue.',
-  'harvest.recordProblem.hasItems': 'The repository deleted the record but the library holds {count} copies of it: the record was kept.',
+  'harvest.recordProblem.hasItems': 'The repository deleted the record but the library holds {count} {count|copy|copies} of it: the record was kept.',
   'harvest.recordProblem.other': 'The record was refused.',
 
   'harvest.cli.started': 'Harvesting {code} from {url}…',

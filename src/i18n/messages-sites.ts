@@ -227,8 +227,8 @@ export const sitesEn: Record<keyof typeof sitesVi, string> = {
   'sites.libraries.mapOf': 'Map: {name}',
   'sites.libraries.hasSite': 'Has a website',
   'sites.libraries.published': 'Libraries with their own website',
-  'sites.libraries.publishedOf': '{count} of {total} libraries and reading rooms have published their own website.',
-  'sites.libraries.publishedCount': '{count} libraries have their own website',
+  'sites.libraries.publishedOf': '{count} of {total} {total|library or reading room|libraries and reading rooms} {count|has|have} published {count|its|their} own website.',
+  'sites.libraries.publishedCount': '{count|{count} library has its own website|{count} libraries have their own website}',
   'sites.libraries.since': 'since {date}',
   'sites.libraries.noneYet': 'No library has published its own website yet.',
 

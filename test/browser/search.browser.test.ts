@@ -205,8 +205,22 @@ describe.skipIf(!chromiumPath)('the reader’s search in a real browser', () => 
     expect(await box.getAttribute('aria-expanded')).toBe('true');
     const options = await list.locator('[role="option"] .heading').allTextContents();
     expect(options).toContain('Nguyễn Nhật Ánh');
-    expect(await page.locator('[data-suggest-status]').textContent()).toMatch(/gợi ý/);
+    expect(await page.locator('[data-suggest-status]').textContent()).toMatch(new RegExp(`^${options.length} gợi ý`, 'u'));
     await shoot(page, 'search-suggest');
+    // In English the count chooses its noun: "1 suggestion", "3 suggestions".
+    const enPage = await browser.newPage({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    await enPage.goto(`${base}/search`);
+    const counts: number[] = [];
+    for (const typed of ['nguyen', 'Tắt đ']) {
+      await enPage.locator('#search-q').fill('');
+      await typeAndWait(enPage, typed);
+      const shown = await enPage.locator('#search-suggest-list [role="option"]').count();
+      counts.push(shown);
+      expect(await enPage.locator('[data-suggest-status]').textContent()).toBe(`${shown} ${shown === 1 ? 'suggestion' : 'suggestions'}; use the arrow keys to choose.`);
+    }
+    expect(counts[0]).toBeGreaterThan(1);
+    expect(counts[1]).toBe(1);
+    await enPage.close();
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Down arrow to the author's name: it is the active descendant, and Enter searches for it.

@@ -107,7 +107,16 @@
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     setActive(-1);
-    say(countText.replace('{count}', String(found.length)));
+    say(countCopy(found.length));
+  }
+
+  /** The message with its number, and `{count|one|other}` as the server's translator reads it. */
+  function countCopy(n) {
+    return countText
+      .replace(/\{count\|([^{}|]*)\|([^{}|]*)\}/g, function (_, one, other) {
+        return n === 1 ? one : other;
+      })
+      .replace(/\{count\}/g, String(n));
   }
 
   function ask() {
