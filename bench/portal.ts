@@ -30,16 +30,16 @@
  *
  *     npm run bench -- portal [--size small|full] [--dialect sqlite|postgres|both]
  *
- * By hand, on a catalogue already loaded: `LIENTHONG_BENCH_PORTAL_DB=<file>` (see `existing`).
+ * By hand, on a catalogue already loaded: `LIENTHONG_BENCH_PORTAL_DB=<file or postgres URL>` (see `existing`).
  */
 import { loadavg } from 'node:os';
-import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createContainer } from '../src/main/container.js';
 import { createStore } from '../src/adapters/db/store.js';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { SearchIndexer } from '../src/app/search/indexer.js';
 import { loadWithProgress } from './lib/load.js';
+import { keptDatabase, postgresAdminUrl } from './lib/databases.js';
 import { BenchFailure, type BenchContext, type BenchDialect, type Size } from './lib/context.js';
 import { formatCount, formatTable, machine, writeResult } from './lib/measure.js';
 import { runLoad, type LoadResult } from './portal/load.js';
@@ -179,14 +179,14 @@ async function warm(servers: PortalServers, paths: readonly string[]): Promise<n
 }
 
 /**
- * `LIENTHONG_BENCH_PORTAL_DB=<sqlite file>`: a catalogue an earlier run (or `bench/lib/load.ts` and a
- * reindex) already loaded, used as it is instead of loading and indexing one (7 minutes at `full`);
- * only for by-hand runs. It must hold the generated catalogue at the plan's size; the run touches
- * one record of it. When the file does not exist yet, the run loads the catalogue into it and keeps
- * it for the next run.
+ * `LIENTHONG_BENCH_PORTAL_DB=<sqlite file>` or `=postgres://127.0.0.1:5432/<name>`: a catalogue an
+ * earlier run (or `bench/lib/load.ts` and a reindex) already loaded, used as it is instead of
+ * loading and indexing one (10 to 20 minutes at `full`); only for by-hand runs. It must hold the
+ * generated catalogue at the plan's size; the run touches one record of it. When the file or the
+ * database does not exist yet, the run creates it, loads the catalogue into it and keeps it for the
+ * next run (drop it by hand when done).
  */
-async function existing(ctx: BenchContext, dialect: BenchDialect, plan: Plan, url: string) {
-  if (dialect !== 'sqlite') throw new BenchFailure('LIENTHONG_BENCH_PORTAL_DB is a SQLite file: run it with --dialect sqlite');
+async function existing(ctx: BenchContext, plan: Plan, url: string) {
   const handle = openDatabase({ url, poolSize: 1 });
   try {
     const n = await sql<{ n: number; items: number; lo: number; hi: number }>`select (select count(*) from search_docs where alive = 1) as n, (select count(*) from items) as items, (select min(id) from bib_records) as lo, (select max(id) from bib_records) as hi`.execute(handle.db);
@@ -202,9 +202,11 @@ async function existing(ctx: BenchContext, dialect: BenchDialect, plan: Plan, ur
 
 async function runOn(ctx: BenchContext, dialect: BenchDialect, plan: Plan, processes: number): Promise<Outcome> {
   const given = process.env.LIENTHONG_BENCH_PORTAL_DB;
-  const temp = given ? { url: given, drop: async () => {} } : await ctx.tempDatabase(dialect);
+  const kept = given ? await keptDatabase(given, postgresAdminUrl()) : null;
+  if (kept && kept.dialect !== dialect) throw new BenchFailure(`LIENTHONG_BENCH_PORTAL_DB is a ${kept.dialect} database: run it with --dialect ${kept.dialect}`);
+  const temp = kept ? { url: kept.url, drop: async () => {} } : await ctx.tempDatabase(dialect);
   try {
-    const data = given && existsSync(given) ? await existing(ctx, dialect, plan, given) : await prepare(ctx, dialect, plan, temp.url);
+    const data = kept && !kept.fresh ? await existing(ctx, plan, kept.url) : await prepare(ctx, dialect, plan, temp.url);
     // `LIENTHONG_BENCH_PORTAL_PROFILE=<dir>`: each server process writes a V8 CPU profile there on exit.
     const profileDir = process.env.LIENTHONG_BENCH_PORTAL_PROFILE;
     const servers = await startServers({ databaseUrl: temp.url, processes, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });

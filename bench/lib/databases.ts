@@ -3,7 +3,7 @@
  * created from the admin URL the tests use (`LIENTHONG_TEST_PG_URL`, default
  * `postgres://127.0.0.1:5432/test`), with the same collation settings as `test/dialects.ts`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -83,4 +83,25 @@ export async function createTempDatabase(dialect: BenchDialect, pgAdminUrl: stri
       await adminQuery(pgAdminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * A database kept between by-hand runs: a SQLite file, or a `postgres://…/<name>` database on the
+ * benchmark's server (created, with the same settings as a temporary one, when it is not there).
+ * `fresh` when it was not there before, so the caller loads it; never dropped.
+ */
+export async function keptDatabase(given: string, pgAdminUrl: string): Promise<{ dialect: BenchDialect; url: string; fresh: boolean }> {
+  if (!/^postgres(ql)?:\/\//.test(given)) return { dialect: 'sqlite', url: given, fresh: !existsSync(given) };
+  const name = new URL(given).pathname.slice(1);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`a kept PostgreSQL database needs a plain lower-case name, not "${name}"`);
+  const client = new pg.Client({ connectionString: pgAdminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount !== 0) return { dialect: 'postgres', url: given, fresh: false };
+    await client.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
+    return { dialect: 'postgres', url: given, fresh: true };
+  } finally {
+    await client.end();
+  }
 }
