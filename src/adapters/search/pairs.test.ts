@@ -1,11 +1,12 @@
 /**
- * Phrases asked as adjacent pairs on SQLite (`pairs.ts`): the pairs written, and the same answers
- * as word-by-word phrases on the same table, for every kind of expression a query compiles to.
+ * Phrases asked as adjacent pairs (`pairs.ts` on SQLite, pair lexemes in `postgres.ts`): the pairs
+ * written, and the same answers as word-by-word phrases on the same index, for every kind of
+ * expression a query compiles to, on both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { treeEnv, type TreeEnv } from '../../../test/factories.js';
-import { dialectAvailable, tempDatabase } from '../../../test/dialects.js';
+import { describeEachDialect, dialectAvailable, tempDatabase } from '../../../test/dialects.js';
 import { Migrator } from 'kysely';
 import { migrate, openDatabase } from '../db/database.js';
 import { migrationProvider } from '../db/migrations/index.js';
@@ -17,6 +18,7 @@ import { parseQuery } from '../../domain/search/query.js';
 import { systemActor } from '../../app/actor.js';
 import { isWhole, pairedColumn, phrasePairs, withPairs } from './pairs.js';
 import { fts5Query, SqliteSearchIndex } from './sqlite.js';
+import { PostgresSearchIndex, tsQuery, tsvectorOf } from './postgres.js';
 
 describe('adjacent pairs', () => {
   it('follow a column’s words, one for each neighbouring two', () => {
@@ -90,24 +92,60 @@ function marc(title: string, author: string, note: string): MarcRecord {
 
 const sorted = (a: Uint32Array) => [...a].sort((x, y) => x - y);
 
-describe.skipIf(!dialectAvailable('sqlite'))('phrases by pairs on SQLite', () => {
+describe('pair lexemes on PostgreSQL', () => {
+  const empty = Object.fromEntries(SEARCH_COLUMNS.map((c) => [c, ''])) as SearchDoc['columns'];
+  const lexemes = (columns: Partial<SearchDoc['columns']>) => tsvectorOf({ ...empty, ...columns }).split(' ');
+
+  it('stand at their first word’s position, bare and with their column', () => {
+    const v = lexemes({ title: 'van hoc viet nam' });
+    expect(v).toContain("'van+hoc':1");
+    expect(v).toContain("'ti_van+hoc':1");
+    expect(v).toContain("'viet+nam':3");
+    expect(v).toContain("'ti_viet+nam':3");
+    expect(v.filter((l) => l.includes('+'))).toHaveLength(6);
+  });
+
+  it('are not written for the codes column nor the exact spellings', () => {
+    expect(lexemes({ meta: 'all y2020', title_x: 'lichj suwr' }).filter((l) => l.includes('+'))).toEqual([]);
+  });
+
+  it('turn a phrase into a phrase of pairs in the tsquery, and nothing else', () => {
+    const e = compileQuery(parseQuery('title:"lich su viet nam" -"van hoc" kien*').node).expr!;
+    const pairs = tsQuery(e, false, true);
+    expect(tsQuery(e)).toContain("'ti_lich' <-> 'ti_su' <-> 'ti_viet' <-> 'ti_nam'");
+    expect(pairs).toContain("'ti_lich+su' <-> 'ti_su+viet' <-> 'ti_viet+nam'");
+    // A phrase of two words is a single lexeme.
+    expect(pairs).toContain("!('van+hoc')");
+    expect(pairs).toContain("'kien':*");
+    // The page index has no pairs.
+    expect(tsQuery(e, true, true)).toBe(tsQuery(e, true));
+  });
+});
+
+describeEachDialect('phrases by pairs', (dialect) => {
   let x: TreeEnv;
-  let paired: SqliteSearchIndex;
-  let wordwise: SqliteSearchIndex;
+  let paired: SqliteSearchIndex | PostgresSearchIndex;
+  let wordwise: SqliteSearchIndex | PostgresSearchIndex;
+  const byPairs = (e: MatchExpr) => (dialect === 'sqlite' ? fts5Query(e, true, true).includes('_') : tsQuery(e, false, true).includes('+'));
   const docs: SearchDoc[] = [];
   const rnd = random(7);
   const words = (n: number) => Array.from({ length: n }, () => SYLLABLES[Math.floor(rnd() * SYLLABLES.length)]!).join(' ');
 
   beforeAll(async () => {
-    x = await treeEnv('sqlite');
+    x = await treeEnv(dialect);
     for (let i = 0; i < 400; i++) {
       const m = marc(words(2 + Math.floor(rnd() * 8)), words(2 + Math.floor(rnd() * 2)), words(Math.floor(rnd() * 10)));
       docs.push(buildSearchDoc({ id: 100 + i, derived: deriveFields(m), createdAt: '2025-01-01T00:00:00.000Z', items: [] }));
     }
     await x.c.store.transaction(async (tx) => tx.search.write(docs, []));
-    const reader = () => x.c.handle.reader ?? x.c.handle.sqlite!;
-    paired = new SqliteSearchIndex(x.c.handle.db, reader);
-    wordwise = new SqliteSearchIndex(x.c.handle.db, reader, { pairs: false });
+    if (dialect === 'sqlite') {
+      const reader = () => x.c.handle.reader ?? x.c.handle.sqlite!;
+      paired = new SqliteSearchIndex(x.c.handle.db, reader);
+      wordwise = new SqliteSearchIndex(x.c.handle.db, reader, { pairs: false });
+    } else {
+      paired = new PostgresSearchIndex(x.c.handle.db);
+      wordwise = new PostgresSearchIndex(x.c.handle.db, { pairs: false });
+    }
   });
   afterAll(async () => {
     await x?.env.dispose();
@@ -140,7 +178,7 @@ describe.skipIf(!dialectAvailable('sqlite'))('phrases by pairs on SQLite', () =>
     const among = docs.filter((_, i) => i % 3 === 0).map((d) => d.id);
     for (const q of list) {
       const e: MatchExpr = compileQuery(parseQuery(q).node).expr!;
-      if (fts5Query(e, true, true).includes('_')) viaPairs++;
+      if (byPairs(e)) viaPairs++;
       const want = sorted(await wordwise.match(e));
       expect([q, sorted(await paired.match(e))]).toEqual([q, want]);
       if (want.length > 0) nonEmpty++;
@@ -243,5 +281,67 @@ describe.skipIf(!dialectAvailable('sqlite'))('migration 009 (phrase pairs)', () 
       await sql`insert into search_fts (rowid, title) values (1, 'lich su')`.execute(db);
     });
     expect(kept).toEqual({ flag: 0, tokenchars: false, docs: 1 });
+  });
+});
+
+describe.skipIf(!dialectAvailable('postgres'))('a PostgreSQL catalogue indexed before pairs', () => {
+  let x: TreeEnv;
+  beforeAll(async () => {
+    x = await treeEnv('postgres');
+  });
+  afterAll(async () => {
+    await x?.env.dispose();
+  });
+
+  const pairLexemes = async () => {
+    const r = await sql<{ n: string }>`select count(*) as n from search_docs, unnest(tsvector_to_array(tsv)) as l where l like '%+%'`.execute(x.c.handle.db);
+    return Number(r.rows[0]!.n);
+  };
+
+  it('keeps answering phrases word by word, then by pairs once a reindex has written them', async () => {
+    const titles = ['Lịch sử Việt Nam', 'Việt Nam lịch sử', 'Văn học Việt Nam hiện đại', 'Nam Bộ: lịch sử khẩn hoang'];
+    for (const title of titles) await x.c.services.catalog.create(sys, { marc: marc(title, 'Trần Văn Giàu', ''), unitId: x.t.prov.id });
+    // As migration 010 leaves a database whose documents were written before pairs: none in any
+    // `tsv`, flag 0 (no search has run yet, so nothing has seen the flag of the new database).
+    await sql`update search_docs set tsv = ts_delete(tsv, array(select l from unnest(tsvector_to_array(tsv)) as l where l like '%+%'))`.execute(x.c.handle.db);
+    await sql`update search_state set value = 0 where key = 'pairs'`.execute(x.c.handle.db);
+    expect(await pairLexemes()).toBe(0);
+    const c = x.c;
+
+    const found = async (q: string) => (await c.services.search.search({ q, pageSize: 50 })).results.map((r) => r.title.map((part) => part.text).join('')).sort();
+    const before = { a: await found('"lich su viet nam"'), b: await found('"viet nam"'), c: await found('"nam lich"') };
+    expect(before.a).toEqual(['Lịch sử Việt Nam']);
+    expect(before.b).toHaveLength(3);
+    expect(before.c).toEqual(['Việt Nam lịch sử']);
+
+    await c.services.reindex.rebuild();
+    const flag = await sql<{ value: string }>`select value from search_state where key = 'pairs'`.execute(x.c.handle.db);
+    expect(Number(flag.rows[0]!.value)).toBe(1);
+    expect(await pairLexemes()).toBeGreaterThan(0);
+    expect({ a: await found('"lich su viet nam"'), b: await found('"viet nam"'), c: await found('"nam lich"') }).toEqual(before);
+  });
+});
+
+describe.skipIf(!dialectAvailable('postgres'))('migration 010 (phrase pairs on PostgreSQL)', () => {
+  /** Migrates a new database up to 009, lets `between` write, then migrates to the end; the flag it leaves. */
+  async function upgrade(between: (db: ReturnType<typeof openDatabase>['db']) => Promise<void>): Promise<number> {
+    const temp = await tempDatabase('postgres', { empty: true });
+    const handle = openDatabase({ url: temp.url, poolSize: 1 });
+    try {
+      const to9 = await new Migrator({ db: handle.db, provider: migrationProvider('postgres') }).migrateTo('009-phrase-pairs');
+      expect(to9.error).toBeUndefined();
+      await between(handle.db);
+      await migrate(handle);
+      const flag = await sql<{ value: string }>`select value from search_state where key = 'pairs'`.execute(handle.db);
+      return Number(flag.rows[0]!.value);
+    } finally {
+      await handle.close();
+      await temp.drop();
+    }
+  }
+
+  it('flags an empty index at once, and one that holds documents for a reindex', async () => {
+    expect(await upgrade(async () => {})).toBe(1);
+    expect(await upgrade(async (db) => void (await sql`insert into search_docs (id, seq, alive, tsv) values (1, 1, 1, 'lich su')`.execute(db)))).toBe(0);
   });
 });

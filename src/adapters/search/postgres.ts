@@ -7,6 +7,14 @@
  * below unit 12"); words of the columns an unfielded query looks in are also indexed bare
  * (`viet`), so the common query is one lexeme per word. Each column's positions start at its own
  * offset, so a phrase never runs from one column into the next.
+ *
+ * Phrases by adjacent pairs, as on SQLite (`./pairs.ts`): each column also carries a lexeme for each
+ * two neighbouring words (`van+hoc`, `ti_van+hoc`) at the first one's position, so a phrase of n
+ * words is the phrase of its n − 1 pairs, and a phrase of two words a single lexeme that the GIN
+ * index answers without reading any document's positions. `+` is in no token (letters, digits and
+ * marks) and no column prefix, so a pair never equals a word's lexeme; word-by-word phrases stay
+ * right on a `tsvector` with or without pairs, which lets an index written before them keep
+ * answering until `lienthong reindex` has written every document with its pairs.
  */
 import type { DocItem, SearchColumn, SearchDoc } from '../../domain/search/document.js';
 import { ANY_COLUMNS, SEARCH_COLUMNS } from '../../domain/search/document.js';
@@ -15,6 +23,7 @@ import type { BrowseHeading, BrowseKind, BrowsePosition, IndexHint, EngineRows, 
 import { foldToken, syllables } from '../../text/vi.js';
 import { DOC_COLUMNS, DOC_ITEMS_SQL, PendingChanges, addDocItem, VOCAB_AT, rankRowOf, sourceRecords, VocabularyDelta, docValues, facetRowOf, headingBrowseKey, headingKey, prefixEnd, run, searchRowOf, type Db } from './common.js';
 import { toIso } from '../db/schema.js';
+import { hasPairs } from './pairs.js';
 import { dropSearchTables, rebuildTag, renameSearchTables, searchIndexStatements, searchTableStatements } from './schema.js';
 
 const PREFIX: Record<SearchColumn, string> = {
@@ -34,6 +43,8 @@ const PREFIX: Record<SearchColumn, string> = {
 const BARE = new Set<SearchColumn>(ANY_COLUMNS);
 /** Positions per column (PostgreSQL keeps positions up to 16,383). */
 const SPAN = 1300;
+/** Joins the two words of an adjacent pair's lexeme. */
+const PAIR = '+';
 
 function lexeme(text: string): string {
   return `'${text.replace(/\\/gu, '\\\\').replace(/'/gu, "''")}'`;
@@ -53,11 +64,18 @@ export function tsvectorOf(columns: Record<SearchColumn, string>): string {
     if (!text) return;
     const tokens = text.split(' ');
     const base = ci * SPAN + 1;
+    const paired = hasPairs(col);
     for (let k = 0; k < tokens.length && k < SPAN - 1; k++) {
       const t = tokens[k]!;
       if (t === '') continue;
       put(`${PREFIX[col]}_${t}`, base + k);
       if (BARE.has(col)) put(t, base + k);
+      const next = paired && k + 1 < SPAN - 1 ? tokens[k + 1] : undefined;
+      if (next) {
+        const pair = `${t}${PAIR}${next}`;
+        put(`${PREFIX[col]}_${pair}`, base + k);
+        if (BARE.has(col)) put(pair, base + k);
+      }
     }
   });
   const parts: string[] = [];
@@ -81,9 +99,20 @@ function isAny(cols: readonly SearchColumn[]): boolean {
   return cols.length === ANY_COLUMNS.length && cols.every((c) => BARE.has(c));
 }
 
-/** `tsquery` text for a match expression; `bare` for the page index (no column prefixes). */
-export function tsQuery(e: MatchExpr, bare = false): string {
-  const sub = (x: MatchExpr) => tsQuery(x, bare);
+/** The pair lexemes standing for a phrase, or null when it must be asked word by word. */
+function phrasePairs(tokens: readonly string[], cols: readonly SearchColumn[]): string[] | null {
+  if (tokens.length < 2 || !cols.every(hasPairs) || tokens.some((t) => t === '')) return null;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]}${PAIR}${tokens[i + 1]}`);
+  return out;
+}
+
+/**
+ * `tsquery` text for a match expression; `bare` for the page index (no column prefixes, no pairs);
+ * `pairs` asks phrases as phrases of adjacent pairs (only for an index whose every document has them).
+ */
+export function tsQuery(e: MatchExpr, bare = false, pairs = false): string {
+  const sub = (x: MatchExpr) => tsQuery(x, bare, pairs);
   switch (e.op) {
     case 'tok': {
       const suffix = e.prefix ? ':*' : '';
@@ -92,8 +121,9 @@ export function tsQuery(e: MatchExpr, bare = false): string {
       return alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`;
     }
     case 'phrase': {
-      if (bare || isAny(e.cols)) return `(${e.tokens.map(lexeme).join(' <-> ')})`;
-      const alts = e.cols.map((c) => `(${e.tokens.map((t) => lexeme(`${PREFIX[c]}_${t}`)).join(' <-> ')})`);
+      const words = (!bare && pairs ? phrasePairs(e.tokens, e.cols) : null) ?? e.tokens;
+      if (bare || isAny(e.cols)) return `(${words.map(lexeme).join(' <-> ')})`;
+      const alts = e.cols.map((c) => `(${words.map((t) => lexeme(`${PREFIX[c]}_${t}`)).join(' <-> ')})`);
       return alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`;
     }
     case 'or':
@@ -118,8 +148,36 @@ export class PostgresSearchIndex implements SearchIndex {
   readonly #db: Db;
   readonly #pending = new PendingChanges();
 
-  constructor(db: Db) {
+  /** Whether phrases may be asked as pairs: once seen true, it stays (only a reindex sets it). */
+  #pairs = false;
+  #pairsCheckedAt = -Infinity;
+  readonly #usePairs: boolean;
+
+  /** `opts.pairs: false` asks every phrase word by word (for comparing the two in tests and benchmarks). */
+  constructor(db: Db, opts: { pairs?: boolean } = {}) {
     this.#db = db;
+    this.#usePairs = opts.pairs ?? true;
+  }
+
+  /**
+   * True when every document's `tsv` carries its pairs (`search_state` key `pairs`: set by
+   * migration 010 on an empty index and by every full rebuild). `state()`, which every search
+   * reads first, notices it too; otherwise it is looked at again at most once a second. Asking a
+   * phrase word by word is right either way.
+   */
+  async #pairsReady(): Promise<boolean> {
+    if (this.#pairs || !this.#usePairs) return this.#pairs;
+    const now = performance.now();
+    if (now - this.#pairsCheckedAt < 1000) return false;
+    this.#pairsCheckedAt = now;
+    const r = await run(this.#db, `select value from search_state where key = 'pairs'`);
+    this.#pairs = Number(r[0]?.value ?? 0) === 1;
+    return this.#pairs;
+  }
+
+  /** This index's `tsquery` for an expression. */
+  async #tsq(expr: MatchExpr): Promise<string> {
+    return tsQuery(expr, false, await this.#pairsReady());
   }
 
   markDirty(recordIds: Iterable<number>): void {
@@ -216,6 +274,8 @@ export class PostgresSearchIndex implements SearchIndex {
   async state(): Promise<{ seq: number; generation: number }> {
     const rows = await run(this.#db, 'select key, value from search_state');
     const get = (k: string) => Number(rows.find((r) => r.key === k)?.value ?? 0);
+    // Every search reads the state first: the pairs flag comes with it.
+    if (this.#usePairs && get('pairs') === 1) this.#pairs = true;
     return { seq: get('seq'), generation: get('generation') };
   }
 
@@ -225,7 +285,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async match(expr: MatchExpr, opts: { limit?: number } = {}): Promise<Uint32Array> {
-    const q = tsQuery(expr);
+    const q = await this.#tsq(expr);
     if (opts.limit === undefined) {
       const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where tsv @@ $1::tsquery`, [q]);
       return ints(rows[0]?.ids);
@@ -236,7 +296,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async matchAmong(expr: MatchExpr, ids: readonly number[]): Promise<Uint32Array> {
     if (ids.length === 0) return new Uint32Array(0);
-    const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where id = any($2::int[]) and tsv @@ $1::tsquery`, [tsQuery(expr), ids]);
+    const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where id = any($2::int[]) and tsv @@ $1::tsquery`, [await this.#tsq(expr), ids]);
     return ints(rows[0]?.ids);
   }
 
@@ -424,6 +484,8 @@ export class PostgresSearchIndex implements SearchIndex {
     for (const s of renameSearchTables('postgres', '', '_old')) await run(this.#db, s);
     for (const s of renameSearchTables('postgres', '_new', '')) await run(this.#db, s);
     for (const s of dropSearchTables('postgres', '_old')) await run(this.#db, s);
+    // Every document of the new tables was written with its pairs: from now on phrases may be asked as pairs.
+    await run(this.#db, `insert into search_state (key, value) values ('pairs', 1) on conflict (key) do update set value = 1`);
     return { generation: Number(r[0]!.value), changed };
   }
 

@@ -13,6 +13,7 @@ import { m006Sites } from './006-sites.js';
 import { m007Browse } from './007-browse.js';
 import { m008Interop } from './008-interop.js';
 import { m009PhrasePairs } from './009-phrase-pairs.js';
+import { m010PhrasePairsPostgres } from './010-phrase-pairs-postgres.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '007-browse': m007Browse(dialect),
     '008-interop': m008Interop(dialect),
     '009-phrase-pairs': m009PhrasePairs(dialect),
+    '010-phrase-pairs-postgres': m010PhrasePairsPostgres(dialect),
   };
   return { getMigrations: async () => all };
 }
