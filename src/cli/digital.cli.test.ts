@@ -165,7 +165,7 @@ describe('lienthong digital library commands', { timeout: 120_000 }, () => {
     // Importing reads the new object's pages at once, in the command.
     if (!tesseract) ctx.skip(NO_OCR);
     const r = await lienthong(['bag', 'import', join(scratch, 'bag'), '--library', 'TVB']);
-    const id = Number(/^bag imported as digital object (\d+) \(1 files\)$/m.exec(r.stderr)?.[1]);
+    const id = Number(/^bag imported as digital object (\d+) \(1 file\)$/m.exec(r.stderr)?.[1]);
     expect(r.code).toBe(0);
     expect(id).toBeGreaterThan(0);
     expect(ingested).not.toContain(id);
