@@ -282,8 +282,8 @@ function rawRunner(c: Container, dialect: BenchDialect): (expr: NonNullable<Retu
   }
   return async (expr) => {
     const q = tsQuery(expr);
-    await sql`select id from search_docs where tsv @@ ${q}::tsquery order by ts_rank(tsv, ${q}::tsquery) desc limit 20`.execute(c.handle.db);
-    const r = await sql<{ n: string }>`select count(*) as n from search_docs where tsv @@ ${q}::tsquery`.execute(c.handle.db);
+    await sql`select id from search_match where tsv @@ ${q}::tsquery order by ts_rank(tsv, ${q}::tsquery) desc limit 20`.execute(c.handle.db);
+    const r = await sql<{ n: string }>`select count(*) as n from search_match where tsv @@ ${q}::tsquery`.execute(c.handle.db);
     return Number(r.rows[0]!.n);
   };
 }

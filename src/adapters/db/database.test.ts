@@ -9,6 +9,8 @@ const TABLES = ['api_tokens', 'audit_log', 'bib_identifiers', 'bib_records', 'bl
 const KYSELY_TABLES = ['kysely_migration', 'kysely_migration_lock'];
 /** The search index's tables; on SQLite also the FTS5 tables and the shadow tables FTS5 keeps for each. */
 const SEARCH_TABLES = ['search_docs', 'search_headings', 'search_pages', 'search_state', 'search_terms'];
+/** PostgreSQL's engine table (`search_match`); SQLite's FTS5 tables. */
+const PG_SEARCH_TABLES = ['search_match'];
 const FTS5_TABLES = ['search_fts', 'search_pages_fts'].flatMap((t) => [t, `${t}_config`, `${t}_data`, `${t}_docsize`, `${t}_idx`]);
 /** Tables that hold rows right after migrating: the index's change counter and generation. */
 const SEEDED = new Set(['search_state']);
@@ -59,7 +61,7 @@ describeEachDialect('migrations', (dialect: TestDialect) => {
 
       const first = await migrate(handle);
       expect(first.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual(names.map((n) => [n, 'Up', 'Success']));
-      expect(await tablesOf(handle)).toEqual([...TABLES, ...SEARCH_TABLES, ...(dialect === 'sqlite' ? FTS5_TABLES : []), ...KYSELY_TABLES].sort());
+      expect(await tablesOf(handle)).toEqual([...TABLES, ...SEARCH_TABLES, ...(dialect === 'sqlite' ? FTS5_TABLES : PG_SEARCH_TABLES), ...KYSELY_TABLES].sort());
       const schema = await schemaOf(handle);
 
       expect((await migrate(handle)).results).toEqual([]);

@@ -229,16 +229,21 @@ export class PostgresSearchIndex implements SearchIndex {
       await run(
         this.#db,
         `insert into search_docs (id, seq, alive) select unnest($1::int[]), $2, 0
-         on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, vocab = null, display = null, title_key = null, tsv = null`,
+         on conflict (id) do update set seq = excluded.seq, alive = 0, facets = null, rank = null, vocab = null, display = null, title_key = null`,
         [gone, seq],
       );
+      await run(this.#db, 'delete from search_match where id = any($1::int[])', [gone]);
     }
     await this.#insertDocs(docs, seq, '', delta);
     await delta.apply(this.#db);
   }
 
   async #insertDocs(docs: readonly SearchDoc[], seq: number, suffix: string, delta: VocabularyDelta | null): Promise<void> {
-    const cols = [...DOC_COLUMNS, 'tsv'];
+    const cols = DOC_COLUMNS;
+    const update = cols
+      .filter((c) => c !== 'id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
     for (let i = 0; i < docs.length; i += 100) {
       const part = docs.slice(i, i + 100);
       const params: unknown[] = [];
@@ -246,18 +251,18 @@ export class PostgresSearchIndex implements SearchIndex {
       for (const d of part) {
         const values = docValues(d, seq);
         if (delta) delta.add(JSON.parse(values[VOCAB_AT] as string) as StoredVocab, 1);
-        const marks = [...values, tsvectorOf(d.columns)].map((v) => {
+        const marks = values.map((v) => {
           params.push(v);
           return `$${params.length}`;
         });
-        marks[marks.length - 1] += '::tsvector';
         tuples.push(`(${marks.join(',')})`);
       }
-      const update = cols
-        .filter((c) => c !== 'id')
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', ');
       await run(this.#db, `insert into search_docs${suffix} (${cols.join(', ')}) values ${tuples.join(',')} on conflict (id) do update set ${update}`, params);
+      await run(
+        this.#db,
+        `insert into search_match${suffix} (id, tsv) select * from unnest($1::int[], $2::tsvector[]) on conflict (id) do update set tsv = excluded.tsv`,
+        [part.map((d) => d.id), part.map((d) => tsvectorOf(d.columns))],
+      );
     }
   }
 
@@ -286,17 +291,18 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async match(expr: MatchExpr, opts: { limit?: number } = {}): Promise<Uint32Array> {
     const q = await this.#tsq(expr);
+    // Through the GIN index, whatever the planner's estimate (see MATCH_FUNCTIONS in ./schema.ts).
     if (opts.limit === undefined) {
-      const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where tsv @@ $1::tsquery`, [q]);
+      const rows = await run(this.#db, 'select search_match_ids($1::tsquery) as ids', [q]);
       return ints(rows[0]?.ids);
     }
-    const rows = await run(this.#db, 'select id from search_docs where tsv @@ $1::tsquery order by id desc limit $2', [q, opts.limit]);
+    const rows = await run(this.#db, 'select id from search_match_newest($1::tsquery, $2) as id', [q, opts.limit]);
     return Uint32Array.from(rows.map((r) => Number(r.id)));
   }
 
   async matchAmong(expr: MatchExpr, ids: readonly number[]): Promise<Uint32Array> {
     if (ids.length === 0) return new Uint32Array(0);
-    const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_docs where id = any($2::int[]) and tsv @@ $1::tsquery`, [await this.#tsq(expr), ids]);
+    const rows = await run(this.#db, `select string_agg(id::text, ',') as ids from search_match where id = any($2::int[]) and tsv @@ $1::tsquery`, [await this.#tsq(expr), ids]);
     return ints(rows[0]?.ids);
   }
 
@@ -370,7 +376,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const r = await run(
       this.#db,
       `select (select count(*) from search_docs where alive = 1) as docs, (select count(*) from search_pages) as pages,
-              (select sum(pg_total_relation_size(c.oid)) from pg_class c where c.relname in ('search_docs', 'search_pages', 'search_headings', 'search_terms')) as bytes`,
+              (select sum(pg_total_relation_size(c.oid)) from pg_class c where c.relname in ('search_docs', 'search_match', 'search_pages', 'search_headings', 'search_terms')) as bytes`,
     );
     return { docs: Number(r[0]!.docs), pages: Number(r[0]!.pages), bytes: r[0]!.bytes === null ? null : Number(r[0]!.bytes) };
   }
@@ -441,7 +447,6 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async writeRebuild(rows: EngineRows): Promise<void> {
-    const cols = [...DOC_COLUMNS, 'tsv'];
     for (let i = 0; i < rows.docs.length; i += 200) {
       const part = rows.docs.slice(i, i + 200);
       const params: unknown[] = [];
@@ -450,10 +455,13 @@ export class PostgresSearchIndex implements SearchIndex {
           params.push(v);
           return `$${params.length}`;
         });
-        marks[marks.length - 1] += '::tsvector';
         return `(${marks.join(',')})`;
       });
-      await run(this.#db, `insert into search_docs_new (${cols.join(', ')}) values ${tuples.join(',')}`, params);
+      await run(this.#db, `insert into search_docs_new (${DOC_COLUMNS.join(', ')}) values ${tuples.join(',')}`, params);
+    }
+    for (let i = 0; i < rows.fts.length; i += 1000) {
+      const part = rows.fts.slice(i, i + 1000);
+      await run(this.#db, 'insert into search_match_new (id, tsv) select * from unnest($1::int[], $2::tsvector[])', [part.map((r) => r[0]), part.map((r) => r[1])]);
     }
   }
 

@@ -10,9 +10,12 @@ import { REBUILT_SEQ } from './sqlite.js';
 import { pairedColumn } from './pairs.js';
 
 export interface RebuildRows {
-  /** `search_docs` rows in DOC_COLUMNS order (PostgreSQL: plus the tsvector literal). */
+  /** `search_docs` rows in DOC_COLUMNS order. */
   docs: unknown[][];
-  /** SQLite: the FTS5 row of each document (rowid first), every column with its pairs (pairs.ts). */
+  /**
+   * The engine's row of each document: SQLite, the FTS5 row (rowid first), every column with its
+   * pairs (pairs.ts); PostgreSQL, `[id, tsvector literal]` for `search_match`.
+   */
   fts: unknown[][];
 }
 
@@ -20,7 +23,7 @@ export function rebuildRows(dialect: Dialect, docs: readonly SearchDoc[]): Rebui
   const out: RebuildRows = { docs: [], fts: [] };
   for (const d of docs) {
     const values = docValues(d, REBUILT_SEQ);
-    if (dialect === 'postgres') values.push(tsvectorOf(d.columns));
+    if (dialect === 'postgres') out.fts.push([d.id, tsvectorOf(d.columns)]);
     else out.fts.push([d.id, ...SEARCH_COLUMNS.map((c) => pairedColumn(c, d.columns[c]))]);
     out.docs.push(values);
   }

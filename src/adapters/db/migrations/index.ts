@@ -14,6 +14,7 @@ import { m007Browse } from './007-browse.js';
 import { m008Interop } from './008-interop.js';
 import { m009PhrasePairs } from './009-phrase-pairs.js';
 import { m010PhrasePairsPostgres } from './010-phrase-pairs-postgres.js';
+import { m011MatchTable } from './011-match-table.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '008-interop': m008Interop(dialect),
     '009-phrase-pairs': m009PhrasePairs(dialect),
     '010-phrase-pairs-postgres': m010PhrasePairsPostgres(dialect),
+    '011-match-table': m011MatchTable(dialect),
   };
   return { getMigrations: async () => all };
 }
