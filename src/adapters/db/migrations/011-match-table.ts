@@ -9,8 +9,9 @@ import { MATCH_FUNCTIONS, matchTableStatements } from '../../search/schema.js';
  *
  * A database whose `search_docs` still has its `tsv` column gets the new table filled from it (at
  * a million documents about a minute and a half, most of it building the GIN index), then loses
- * the column. A new database already has the table (migration 003 makes today's tables).
- * Nothing on SQLite.
+ * the column. The copied values keep the compression they had there, so most stay in the row:
+ * `lienthong reindex` (which migration 010 asks for anyway, for the pairs) writes them out of line.
+ * A new database already has the table (migration 003 makes today's tables). Nothing on SQLite.
  */
 export function m011MatchTable(dialect: Dialect): Migration {
   return {
