@@ -5,7 +5,7 @@ import { dropSearchTables, searchTableStatements } from '../../search/schema.js'
 /**
  * The discovery index. One document per live catalogue record (`search_docs`), written in the
  * same transaction as the record or item change that caused it, plus the engine's own text
- * index: an FTS5 table on SQLite, a `tsvector` column with a GIN index on PostgreSQL. Tokens are
+ * index: an FTS5 table on SQLite, a `tsvector` table with a GIN index on PostgreSQL. Tokens are
  * folded in our code (`src/text/vi.ts`), so both engines index exactly the same words.
  *
  * `search_docs.seq` numbers changes; each server process keeps its facet arrays current by
