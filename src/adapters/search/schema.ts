@@ -80,7 +80,9 @@ function allStatements(dialect: Dialect, suffix: string): string[] {
   return [
     `create table search_docs${s} (id integer primary key, seq bigint not null, alive smallint not null, title_key text collate "C", sort_title text collate "C", sort_author text collate "C", year integer, holdings integer not null default 0, created_at text, facets text, rank text, vocab text, display text)`,
     `create index if not exists search_docs${s}_seq on search_docs${s} (seq)`,
-    `create index if not exists search_docs${s}_title_key on search_docs${s} (title_key)`,
+    // With the id: the newest documents of one whole title are read from the index alone, in order
+    // (on `(title_key)` alone the planner walked the primary key backwards: 0.5 s at a million).
+    `create index if not exists search_docs${s}_title_key on search_docs${s} (title_key, id)`,
     `create index if not exists search_docs${s}_sort_title on search_docs${s} (sort_title, id)`,
     `create index if not exists search_docs${s}_sort_author on search_docs${s} (sort_author, id)`,
     ...matchTableStatements(s),

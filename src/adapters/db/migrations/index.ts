@@ -15,6 +15,7 @@ import { m008Interop } from './008-interop.js';
 import { m009PhrasePairs } from './009-phrase-pairs.js';
 import { m010PhrasePairsPostgres } from './010-phrase-pairs-postgres.js';
 import { m011MatchTable } from './011-match-table.js';
+import { m012TitleKeyIndex } from './012-title-key-index.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -29,6 +30,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '009-phrase-pairs': m009PhrasePairs(dialect),
     '010-phrase-pairs-postgres': m010PhrasePairsPostgres(dialect),
     '011-match-table': m011MatchTable(dialect),
+    '012-title-key-index': m012TitleKeyIndex(dialect),
   };
   return { getMigrations: async () => all };
 }
