@@ -116,20 +116,23 @@ describe.skipIf(!dialectAvailable('postgres'))('migration 011 (search_match)', (
   });
 });
 
-describe.skipIf(!dialectAvailable('postgres'))('migration 012 (the whole-title index with the id)', () => {
-  it('replaces an index on title_key alone, whatever its name, and leaves a new database as it is', async () => {
+describe.skipIf(!dialectAvailable('postgres'))('migrations 012 and 013 (the title and change-number indexes with the id)', () => {
+  it('replace indexes on title_key or seq alone, whatever their names, and leave a new database as it is', async () => {
     const temp = await tempDatabase('postgres', { empty: true });
     const handle = openDatabase({ url: temp.url, poolSize: 1 });
-    const defs = async () => (await sql<{ d: string }>`select indexdef as d from pg_indexes where tablename = 'search_docs' and indexdef like '%title_key%'`.execute(handle.db)).rows.map((r) => r.d.replace(/^.* USING btree /, ''));
+    const defs = async () =>
+      (await sql<{ d: string }>`select indexdef as d from pg_indexes where tablename = 'search_docs' and (indexdef like '%title_key%' or indexdef like '%(seq%')`.execute(handle.db)).rows.map((r) => r.d.replace(/^.* USING btree /, '')).sort();
     try {
       const to11 = await new Migrator({ db: handle.db, provider: migrationProvider('postgres') }).migrateTo('011-match-table');
       expect(to11.error).toBeUndefined();
-      expect(await defs()).toEqual(['(title_key, id)']);
-      // As a reindex of an earlier version left it: on title_key alone, under a tagged name.
+      expect(await defs()).toEqual(['(seq, id)', '(title_key, id)']);
+      // As a reindex of an earlier version left them: on the column alone, under tagged names.
       await sql`drop index search_docs_title_key`.execute(handle.db);
+      await sql`drop index search_docs_seq`.execute(handle.db);
       await sql`create index search_docs_new_title_key_rtag on search_docs (title_key)`.execute(handle.db);
+      await sql`create index search_docs_new_seq_rtag on search_docs (seq)`.execute(handle.db);
       await migrate(handle);
-      expect(await defs()).toEqual(['(title_key, id)']);
+      expect(await defs()).toEqual(['(seq, id)', '(title_key, id)']);
     } finally {
       await handle.close();
       await temp.drop();

@@ -16,6 +16,7 @@ import { m009PhrasePairs } from './009-phrase-pairs.js';
 import { m010PhrasePairsPostgres } from './010-phrase-pairs-postgres.js';
 import { m011MatchTable } from './011-match-table.js';
 import { m012TitleKeyIndex } from './012-title-key-index.js';
+import { m013SeqIndex } from './013-seq-index.js';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     '010-phrase-pairs-postgres': m010PhrasePairsPostgres(dialect),
     '011-match-table': m011MatchTable(dialect),
     '012-title-key-index': m012TitleKeyIndex(dialect),
+    '013-seq-index': m013SeqIndex(dialect),
   };
   return { getMigrations: async () => all };
 }
